@@ -1,0 +1,121 @@
+"""Huracan core: the plugin contract, the catalog, and the helpers every plugin shares.
+
+Importing ``huracan_core`` is cheap (no numpy, no pandas): plugin modules import
+it at discovery time. Names that need numpy/pandas are imported on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from huracan_core._catalog import Catalog, Exclusion, load_catalog, reset_catalog
+from huracan_core._errors import (
+    ArtifactError,
+    CatalogError,
+    CausalityError,
+    ComponentNotFoundError,
+    ConfigError,
+    DataContractError,
+    HuracanError,
+    NotFittedError,
+    PluginError,
+    RequirementError,
+    SpecError,
+)
+from huracan_core._hookspecs import hookimpl, hookspec
+from huracan_core._model_info import DatasetShape, ModelInfo, OutputSchema, SearchParam
+from huracan_core._plugins import PluginFailure, PluginRecord
+from huracan_core._spec import ComponentSpec, DatasetSpec
+from huracan_core._vocab import (
+    CAPABILITIES,
+    FEATURE_TAGS,
+    KINDS,
+    LAYOUTS,
+    MARKET_REGIMES,
+    OUTPUT_KINDS,
+    REGIMES,
+    SCHEMA_VERSION,
+    TASKS,
+    expand_regime,
+)
+
+__version__ = "0.1.0"
+
+# name -> module, imported on first attribute access (these modules need numpy/pandas)
+_LAZY = {
+    "BaseComponent": "huracan_core.interfaces",
+    "LocalTrainer": "huracan_core.trainers",
+    "Target": "huracan_core.targets",
+    "Windows": "huracan_core.windowing",
+    "check_is_fitted": "huracan_core.interfaces",
+    "direction_target": "huracan_core.targets",
+    "forward_return_target": "huracan_core.targets",
+    "make_windows": "huracan_core.windowing",
+    "regime_features": "huracan_core.regimes",
+    "label_regimes": "huracan_core.regimes",
+    "triple_barrier_target": "huracan_core.targets",
+    "validate_feature_frame": "huracan_core.data",
+    "validate_market_frame": "huracan_core.data",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'huracan_core' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "CAPABILITIES",
+    "FEATURE_TAGS",
+    "KINDS",
+    "LAYOUTS",
+    "MARKET_REGIMES",
+    "OUTPUT_KINDS",
+    "REGIMES",
+    "SCHEMA_VERSION",
+    "TASKS",
+    "ArtifactError",
+    "BaseComponent",
+    "Catalog",
+    "CatalogError",
+    "CausalityError",
+    "ComponentNotFoundError",
+    "ComponentSpec",
+    "ConfigError",
+    "DataContractError",
+    "DatasetShape",
+    "DatasetSpec",
+    "Exclusion",
+    "HuracanError",
+    "LocalTrainer",
+    "ModelInfo",
+    "NotFittedError",
+    "OutputSchema",
+    "PluginError",
+    "PluginFailure",
+    "PluginRecord",
+    "RequirementError",
+    "SearchParam",
+    "SpecError",
+    "Target",
+    "Windows",
+    "check_is_fitted",
+    "direction_target",
+    "expand_regime",
+    "forward_return_target",
+    "hookimpl",
+    "hookspec",
+    "label_regimes",
+    "load_catalog",
+    "make_windows",
+    "regime_features",
+    "reset_catalog",
+    "triple_barrier_target",
+    "validate_feature_frame",
+    "validate_market_frame",
+]
