@@ -41,6 +41,8 @@ def _close_values(frame: Any) -> pd.Series:
         close = frame["close"]
     else:
         raise DataContractError("regime features need a market frame with a 'close' column (or a close Series)")
+    if len(close) == 0:
+        raise DataContractError("regime features need at least one row, got an empty frame")
     values = close.to_numpy(dtype="float64")
     bad = ~np.isfinite(values) | (values <= 0)
     if bad.any():
