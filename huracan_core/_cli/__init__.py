@@ -1,0 +1,1 @@
+"""Implementations of the ``huracan`` subcommands, one module per command (imported lazily)."""
