@@ -200,7 +200,7 @@ class HuracanPluginManager:
     # -- calling hooks ---------------------------------------------------
     def _call_each(self, hook_name: str, make_kwargs: Callable[[str], dict[str, Any]]) -> None:
         hook = getattr(self._pm.hook, hook_name)
-        for impl in reversed(hook.get_hookimpls()):  # pluggy keeps them LIFO; call in load order
+        for impl in hook.get_hookimpls():  # in registration (load) order, one plugin at a time
             dist = self._plugin_names.get(impl.plugin_name, impl.plugin_name)
             kwargs = make_kwargs(dist)
             try:

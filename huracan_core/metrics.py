@@ -402,4 +402,6 @@ def diebold_mariano(
         from statistics import NormalDist
 
         half = NormalDist().inv_cdf(0.5 + confidence / 2.0) * math.sqrt(max(var, 0.0))
-    return PairedTestResult("diebold_mariano", mean, float(stat), float(min(1.0, max(0.0, p))), mean - half, mean + half, n, alternative)
+    return PairedTestResult(
+        "diebold_mariano", mean, float(stat), float(min(1.0, max(0.0, p))), mean - half, mean + half, n, alternative
+    )

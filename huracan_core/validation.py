@@ -99,7 +99,9 @@ def _times(X: Any, label_end: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     return start, end
 
 
-def purge_overlapping(train: np.ndarray, start: np.ndarray, end: np.ndarray, test_start: int, test_end: int) -> np.ndarray:
+def purge_overlapping(
+    train: np.ndarray, start: np.ndarray, end: np.ndarray, test_start: int, test_end: int
+) -> np.ndarray:
     """Drop training positions whose label interval ``[start, end]`` overlaps ``[test_start, test_end]``."""
     keep = (end[train] < test_start) | (start[train] > test_end)
     return train[keep]
@@ -215,7 +217,9 @@ class PurgedKFold:
         if isinstance(embargo, bool) or not isinstance(embargo, int | float | np.integer | np.floating):
             raise ValueError(f"PurgedKFold: embargo must be a fraction in [0, 1) or a bar count, got {embargo!r}")
         if isinstance(embargo, float | np.floating) and not 0.0 <= embargo < 1.0:
-            raise ValueError(f"PurgedKFold: a fractional embargo must be in [0, 1), got {embargo}; pass an int for bars")
+            raise ValueError(
+                f"PurgedKFold: a fractional embargo must be in [0, 1), got {embargo}; pass an int for bars"
+            )
         if isinstance(embargo, int | np.integer) and embargo < 0:
             raise ValueError(f"PurgedKFold: embargo must be >= 0 bars, got {embargo}")
 

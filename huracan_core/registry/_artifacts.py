@@ -211,7 +211,9 @@ class ArtifactStore:
             try:
                 src: IO[bytes] = open(path, "rb") if self._local is not None else self._fs.open(path, "rb")
             except FileNotFoundError as exc:
-                raise ArtifactError(f"artifact file {label} is missing: object {path} (sha256 {sha}) does not exist") from exc
+                raise ArtifactError(
+                    f"artifact file {label} is missing: object {path} (sha256 {sha}) does not exist"
+                ) from exc
             with src, open(tmp, "wb") as out:
                 for chunk in iter(lambda: src.read(_CHUNK), b""):
                     if len(head) < 4096:
@@ -242,9 +244,13 @@ class ArtifactStore:
                 with self._fs.open(path, "rb") as handle:
                     data = handle.read()
         except FileNotFoundError as exc:
-            raise ArtifactError(f"artifact file {label} is missing: object {path} (sha256 {sha}) does not exist") from exc
+            raise ArtifactError(
+                f"artifact file {label} is missing: object {path} (sha256 {sha}) does not exist"
+            ) from exc
         got = hashlib.sha256(data).hexdigest()
         if got != sha:
             note = " (the file is a Python pickle, which Huracan never loads)" if looks_like_pickle(data[:4096]) else ""
-            raise ArtifactError(f"artifact file {label} failed verification: object {path} expected sha256 {sha}, got {got}{note}")
+            raise ArtifactError(
+                f"artifact file {label} failed verification: object {path} expected sha256 {sha}, got {got}{note}"
+            )
         return data

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-__all__ = ["Database", "SQLiteDatabase", "SQLAlchemyDatabase", "open_database"]
+__all__ = ["Database", "SQLAlchemyDatabase", "SQLiteDatabase", "open_database"]
 
 SCHEMA_VERSION = "1"
 _ADVISORY_KEY = 0x48555241  # "HURA"

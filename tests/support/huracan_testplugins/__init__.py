@@ -1,0 +1,1 @@
+"""Small test plugins, one per hook, used by the core's tests (loaded as module plugins)."""
