@@ -64,7 +64,7 @@ def make_windows(
         raise DataContractError(f"{name}: {n_rows} rows is fewer than the lookback window of {lookback} rows")
     finite = np.isfinite(values)
     if not finite.all():
-        row, col = np.argwhere(~finite)[0]
+        row, col = (int(i) for i in np.argwhere(~finite)[0])
         column = features.columns[col] if hasattr(features, "columns") else col
         where = f"{index[row]}" if index is not None else f"row {row}"
         raise DataContractError(
