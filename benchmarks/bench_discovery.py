@@ -34,7 +34,11 @@ def main() -> None:
     for _ in range(args.runs):
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-c", "import click, pluggy; from importlib.metadata import entry_points; entry_points(group='huracan')"],
+            [
+                sys.executable,
+                "-c",
+                "import click, pluggy; from importlib.metadata import entry_points; entry_points(group='huracan')",
+            ],
             check=True,
         )
         baseline.append(time.perf_counter() - started)
@@ -42,7 +46,9 @@ def main() -> None:
     imported = {line.split("|")[-1].strip().split(".")[0] for line in trace.stderr.splitlines() if "|" in line}
     heavy = sorted(set(HEAVY) & imported)
     print(f"components listed:          {len(envelope['components'])} (plugin errors: {len(envelope['errors'])})")
-    print(f"models list --json median:  {statistics.median(times):.3f} s  (min {min(times):.3f}, max {max(times):.3f}, n={args.runs})")
+    print(
+        f"models list --json median:  {statistics.median(times):.3f} s  (min {min(times):.3f}, max {max(times):.3f}, n={args.runs})"
+    )
     print(f"click+pluggy+entry points:  {statistics.median(baseline):.3f} s median (reference)")
     print(f"heavy modules imported:     {heavy or 'none'}")
     print(f"goal median <= 0.25 s:      {'met' if statistics.median(times) <= 0.25 and not heavy else 'NOT met'}")

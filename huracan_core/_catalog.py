@@ -167,8 +167,19 @@ class Catalog:
         excluded: list[Exclusion] = []
         for spec in self.components:
             reason = self._mismatch(
-                spec, kind, tasks, wanted_regimes, regime, backend, capabilities,
-                layout, n_rows, n_features, available, installed_only, causal_only,
+                spec,
+                kind,
+                tasks,
+                wanted_regimes,
+                regime,
+                backend,
+                capabilities,
+                layout,
+                n_rows,
+                n_features,
+                available,
+                installed_only,
+                causal_only,
             )
             if reason is None:
                 matches.append(spec)
@@ -286,7 +297,9 @@ def load_catalog(
     manager = build_manager(sources, modules=modules, strict=strict)
     components, datasets = manager.collect_components()
     catalog = Catalog(components, datasets, manager.records.values(), manager)
-    logger.debug("catalog: %d components, %d datasets, %d plugins", len(components), len(datasets), len(catalog.plugins))
+    logger.debug(
+        "catalog: %d components, %d datasets, %d plugins", len(components), len(datasets), len(catalog.plugins)
+    )
     if not custom:
         _CACHE[key] = catalog
     return catalog

@@ -31,9 +31,7 @@ def _fail(owner: str, field_name: str, expected: str, got: object) -> SpecError:
     return SpecError(f"{owner}: field {field_name!r} expected {expected}, got {got!r}")
 
 
-def _check_members(
-    owner: str, field_name: str, values: Iterable[str], vocabulary: Iterable[str]
-) -> tuple[str, ...]:
+def _check_members(owner: str, field_name: str, values: Iterable[str], vocabulary: Iterable[str]) -> tuple[str, ...]:
     if isinstance(values, str) or not isinstance(values, Iterable):
         raise _fail(owner, field_name, "a list of strings", values)
     vocab = tuple(vocabulary)
@@ -69,9 +67,7 @@ class DatasetShape:
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise _fail(owner, f"ideal_dataset_shape.{name}", "a non-negative integer", value)
         if self.max_rows is not None and self.max_rows < self.min_rows:
-            raise _fail(
-                owner, "ideal_dataset_shape.max_rows", f">= min_rows ({self.min_rows})", self.max_rows
-            )
+            raise _fail(owner, "ideal_dataset_shape.max_rows", f">= min_rows ({self.min_rows})", self.max_rows)
 
     def accepts(self, n_rows: int | None = None, n_features: int | None = None) -> str | None:
         """Return why data of this size does not fit, or ``None`` when it does."""
@@ -265,7 +261,14 @@ class ModelInfo:
             raise _fail(owner, "model_info", "a mapping", data)
         missing = [
             name
-            for name in ("purpose", "ideal_dataset_shape", "feature_requirements", "output_schema", "market_regimes", "task")
+            for name in (
+                "purpose",
+                "ideal_dataset_shape",
+                "feature_requirements",
+                "output_schema",
+                "market_regimes",
+                "task",
+            )
             if name not in data
         ]
         if missing:
@@ -296,9 +299,7 @@ class ModelInfo:
             task=data["task"],
             backend=data.get("backend", "numpy"),
             capabilities=_as_tuple(owner, "capabilities", data.get("capabilities", ())),
-            search_space={
-                name: SearchParam.from_dict(p, owner, name) for name, p in space_data.items()
-            },
+            search_space={name: SearchParam.from_dict(p, owner, name) for name, p in space_data.items()},
             schema_version=str(data.get("schema_version", SCHEMA_VERSION)),
             extra={k: v for k, v in data.items() if k not in _INFO_FIELDS},
         )

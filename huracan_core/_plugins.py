@@ -179,10 +179,12 @@ class HuracanPluginManager:
         self.add_module(source.name, module, version=source.version, target=source.target)
         del record
 
-    def add_module(self, name: str, module: ModuleType | object, *, version: str | None = None, target: str | None = None) -> None:
+    def add_module(
+        self, name: str, module: ModuleType | object, *, version: str | None = None, target: str | None = None
+    ) -> None:
         record = self._record(name, version)
         plugin_name = f"{normalize_name(name)}:{target or getattr(module, '__name__', repr(module))}"
-        record.modules.append(target or getattr(module, "__name__", repr(module)))
+        record.modules.append(str(target or getattr(module, "__name__", repr(module))))
         try:
             self._pm.register(module, name=plugin_name)
         except Exception as exc:
@@ -194,7 +196,7 @@ class HuracanPluginManager:
         except pluggy.PluginValidationError as exc:
             self._pm.unregister(name=plugin_name)
             del self._plugin_names[plugin_name]
-            known = ", ".join(sorted(_REGISTRATION_HOOKS) + ["huracan_register_commands"])
+            known = ", ".join([*sorted(_REGISTRATION_HOOKS), "huracan_register_commands"])
             self.fail(name, "register", f"unknown hook implementation ({exc}); known hooks: {known}")
 
     # -- calling hooks ---------------------------------------------------
@@ -215,6 +217,7 @@ class HuracanPluginManager:
         components: dict[str, ComponentSpec] = {}
         datasets: dict[str, DatasetSpec] = {}
         for hook_name, kind in _REGISTRATION_HOOKS.items():
+
             def make_kwargs(dist: str, kind: str | None = kind, hook_name: str = hook_name) -> dict[str, Any]:
                 return {"register": self._make_register(dist, hook_name, kind, components, datasets)}
 
@@ -241,17 +244,24 @@ class HuracanPluginManager:
             except SpecError as exc:
                 self.fail(dist, hook_name, str(exc))
                 return
-            if kind is not None and spec.kind != kind:
-                self.fail(dist, hook_name, f"component {spec.name!r} has kind {spec.kind!r} but {hook_name} registers {kind!r}")
+            if isinstance(spec, ComponentSpec) and spec.kind != kind:
+                self.fail(
+                    dist,
+                    hook_name,
+                    f"component {spec.name!r} has kind {spec.kind!r} but {hook_name} registers {kind!r}",
+                )
                 return
             target: dict[str, Any] = datasets if kind is None else components
             existing = target.get(spec.name)
             if existing is not None:
                 what = "dataset" if kind is None else "component"
-                self.fail(dist, hook_name, f"duplicate {what} name {spec.name!r}: already registered by {existing.plugin}; kept that one")
+                self.fail(
+                    dist,
+                    hook_name,
+                    f"duplicate {what} name {spec.name!r}: already registered by {existing.plugin}; kept that one",
+                )
                 return
-            bound = _with_plugin(spec, record.name)
-            target[spec.name] = bound
+            target[spec.name] = _with_plugin(spec, record.name)
             (record.datasets if kind is None else record.components).append(spec.name)
 
         return register

@@ -196,7 +196,9 @@ class DatasetSpec:
         owner = f"dataset {self.name!r}"
         _check_common(owner, self.name, self.loader, self.requires)
         if not isinstance(self.frequency, str) or not self.frequency:
-            raise SpecError(f"{owner}: field 'frequency' expected a pandas offset alias such as '1D', got {self.frequency!r}")
+            raise SpecError(
+                f"{owner}: field 'frequency' expected a pandas offset alias such as '1D', got {self.frequency!r}"
+            )
         for key in ("start", "end"):
             value = getattr(self, key)
             if value is not None and not (isinstance(value, str) and _DATE.match(value)):
@@ -208,7 +210,9 @@ class DatasetSpec:
     def load(self, **params: Any) -> Any:
         missing = missing_requirements(self.requires)
         if missing:
-            raise RequirementError(f"dataset {self.name!r} needs {', '.join(missing)} (pip install {' '.join(missing)})")
+            raise RequirementError(
+                f"dataset {self.name!r} needs {', '.join(missing)} (pip install {' '.join(missing)})"
+            )
         return resolve_factory(self.loader)(**params)
 
     def to_dict(self) -> dict[str, Any]:
@@ -229,5 +233,6 @@ class DatasetSpec:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DatasetSpec:
-        known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: (tuple(v) if k == "requires" else v) for k, v in data.items() if k in known})
+        known = set(cls.__dataclass_fields__)
+        kwargs: dict[str, Any] = {k: (tuple(v) if k == "requires" else v) for k, v in data.items() if k in known}
+        return cls(**kwargs)

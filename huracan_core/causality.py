@@ -197,7 +197,9 @@ def check_causality(
         raise ValueError(f"unknown probe(s) {sorted(unknown)}; expected 'perturbation' and/or 'truncation'")
     report = CausalityReport(name=name)
     full = _as_frame(transform(frame))
-    for i, position in enumerate(cut_points(len(frame), n_points, min_rows if min_rows is not None else len(frame) // 5)):
+    for i, position in enumerate(
+        cut_points(len(frame), n_points, min_rows if min_rows is not None else len(frame) // 5)
+    ):
         cut_label = frame.index[position]
         report.cuts.append(cut_label)
         if "perturbation" in probes:

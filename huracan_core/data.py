@@ -37,7 +37,9 @@ def _check_index(frame: pd.DataFrame, name: str) -> None:
             "set it with frame.set_index(pd.to_datetime(frame['timestamp'], utc=True))"
         )
     if index.tz is None:
-        raise DataContractError(f"{name}: index must be tz-aware UTC, got naive timestamps; use frame.tz_localize('UTC')")
+        raise DataContractError(
+            f"{name}: index must be tz-aware UTC, got naive timestamps; use frame.tz_localize('UTC')"
+        )
     if str(index.tz) != "UTC":
         raise DataContractError(f"{name}: index must be in UTC, got {index.tz}; use frame.tz_convert('UTC')")
     if len(index) > 1:
@@ -45,7 +47,9 @@ def _check_index(frame: pd.DataFrame, name: str) -> None:
         steps = np.diff(values)
         if (steps == 0).any():
             bad = np.r_[False, steps == 0]
-            raise DataContractError(f"{name}: duplicate timestamp at {_first_row(index, bad)}; timestamps must be unique")
+            raise DataContractError(
+                f"{name}: duplicate timestamp at {_first_row(index, bad)}; timestamps must be unique"
+            )
         if (steps < 0).any():
             bad = np.r_[False, steps < 0]
             raise DataContractError(
@@ -78,7 +82,9 @@ def validate_market_frame(frame: Any, *, name: str = "market frame", allow_nan: 
         raise DataContractError(f"{name}: expected a pandas DataFrame with columns {OHLCV}, got {type(frame).__name__}")
     if isinstance(frame.index, pd.MultiIndex):
         if list(frame.index.names) != ["timestamp", "symbol"]:
-            raise DataContractError(f"{name}: a MultiIndex must be named ['timestamp', 'symbol'], got {list(frame.index.names)}")
+            raise DataContractError(
+                f"{name}: a MultiIndex must be named ['timestamp', 'symbol'], got {list(frame.index.names)}"
+            )
         for symbol, part in frame.groupby(level="symbol", sort=False):
             validate_market_frame(part.droplevel("symbol"), name=f"{name} [symbol {symbol}]", allow_nan=allow_nan)
         return frame
@@ -102,14 +108,20 @@ def validate_market_frame(frame: Any, *, name: str = "market frame", allow_nan: 
                 )
         bad = v < 0
         if bad.any():
-            raise DataContractError(f"{name}: column 'volume' must be >= 0, got {v[bad][0]} at {_first_row(frame.index, bad)}")
+            raise DataContractError(
+                f"{name}: column 'volume' must be >= 0, got {v[bad][0]} at {_first_row(frame.index, bad)}"
+            )
         tolerance = 1e-9 * np.abs(c)
         bad = h + tolerance < np.maximum(o, c)
         if bad.any():
-            raise DataContractError(f"{name}: column 'high' is below max(open, close) at {_first_row(frame.index, bad)}; high >= max(open, close) is required")
+            raise DataContractError(
+                f"{name}: column 'high' is below max(open, close) at {_first_row(frame.index, bad)}; high >= max(open, close) is required"
+            )
         bad = low - tolerance > np.minimum(o, c)
         if bad.any():
-            raise DataContractError(f"{name}: column 'low' is above min(open, close) at {_first_row(frame.index, bad)}; low <= min(open, close) is required")
+            raise DataContractError(
+                f"{name}: column 'low' is above min(open, close) at {_first_row(frame.index, bad)}; low <= min(open, close) is required"
+            )
     return frame
 
 

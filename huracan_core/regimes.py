@@ -47,7 +47,9 @@ def _close_values(frame: Any) -> pd.Series:
     bad = ~np.isfinite(values) | (values <= 0)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise DataContractError(f"column 'close' must be finite and > 0, got {values[row]} at row {row} ({close.index[row]})")
+        raise DataContractError(
+            f"column 'close' must be finite and > 0, got {values[row]} at row {row} ({close.index[row]})"
+        )
     return close
 
 
@@ -59,7 +61,11 @@ def regime_features(
     percentile_window: int = 250,
 ) -> pd.DataFrame:
     """The four causal regime features, indexed like ``frame`` (NaN during warm-up)."""
-    for name, value in (("trend_window", trend_window), ("vol_window", vol_window), ("percentile_window", percentile_window)):
+    for name, value in (
+        ("trend_window", trend_window),
+        ("vol_window", vol_window),
+        ("percentile_window", percentile_window),
+    ):
         if not isinstance(value, int) or value < 2:
             raise DataContractError(f"{name} must be an integer >= 2, got {value!r}")
     close = _close_values(frame)
@@ -82,9 +88,7 @@ def regime_features(
     )
 
 
-def label_regimes(
-    features: pd.DataFrame, *, trend_threshold: float = 0.3, vol_threshold: float = 0.8
-) -> pd.Series:
+def label_regimes(features: pd.DataFrame, *, trend_threshold: float = 0.3, vol_threshold: float = 0.8) -> pd.Series:
     """Apply the documented rule to regime features; rows with NaN features are dropped."""
     valid = features[list(REGIME_FEATURE_COLUMNS)].dropna()
     volatile = valid["vol_percentile"].to_numpy() >= vol_threshold

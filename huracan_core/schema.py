@@ -41,7 +41,14 @@ def model_info_schema() -> dict[str, Any]:
         "$id": f"{_BASE}/model-info-{SCHEMA_VERSION}.json",
         "title": "Huracan model info",
         "type": "object",
-        "required": ["purpose", "ideal_dataset_shape", "feature_requirements", "output_schema", "market_regimes", "task"],
+        "required": [
+            "purpose",
+            "ideal_dataset_shape",
+            "feature_requirements",
+            "output_schema",
+            "market_regimes",
+            "task",
+        ],
         "additionalProperties": True,
         "properties": {
             "purpose": {"type": "string", "minLength": 1},

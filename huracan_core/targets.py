@@ -51,7 +51,9 @@ def _close(close: pd.Series | pd.DataFrame) -> pd.Series:
     values = close.to_numpy(dtype="float64")
     if (values <= 0).any():
         row = int(np.flatnonzero(values <= 0)[0])
-        raise DataContractError(f"column 'close' must be > 0 to take returns, got {values[row]} at row {row} ({close.index[row]})")
+        raise DataContractError(
+            f"column 'close' must be > 0 to take returns, got {values[row]} at row {row} ({close.index[row]})"
+        )
     return close
 
 
@@ -136,7 +138,12 @@ def triple_barrier_target(
         raise DataContractError(f"profit_take and stop_loss must be > 0, got {profit_take}, {stop_loss}")
     log_price = np.log(series.to_numpy(dtype="float64"))
     if volatility is None:
-        sigma = pd.Series(np.r_[np.nan, np.diff(log_price)], index=series.index).rolling(volatility_window).std(ddof=1).to_numpy()
+        sigma = (
+            pd.Series(np.r_[np.nan, np.diff(log_price)], index=series.index)
+            .rolling(volatility_window)
+            .std(ddof=1)
+            .to_numpy()
+        )
     else:
         sigma = volatility.reindex(series.index).to_numpy(dtype="float64")
     n = len(series) - horizon

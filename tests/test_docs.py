@@ -38,7 +38,9 @@ def test_every_hook_spec_has_a_test():
 def test_every_hook_spec_docstring_has_one_shape():
     for hook in HOOKS:
         doc = inspect.getdoc(getattr(_hookspecs, hook)) or ""
-        assert ":param " in doc and ("called" in doc.lower()), f"{hook}: docstring must say what, parameters, and how results combine"
+        assert ":param " in doc and ("called" in doc.lower()), (
+            f"{hook}: docstring must say what, parameters, and how results combine"
+        )
 
 
 @pytest.mark.parametrize("path", _doc_files(), ids=lambda p: str(p.relative_to(DOCS)))
@@ -46,13 +48,13 @@ def test_python_examples_run(path):
     blocks = CODE.findall(path.read_text())
     namespace: dict = {"__name__": f"docs_{path.stem}"}
     for block in blocks:
-        exec(compile(block, str(path), "exec"), namespace)  # noqa: S102 — our own docs
+        exec(compile(block, str(path), "exec"), namespace)
 
 
 def test_plugin_guide_examples_register_cleanly():
     namespace: dict = {"__name__": "doc_plugin"}
     for block in CODE.findall((DOCS / "plugin-authoring.md").read_text()):
-        exec(compile(block, "plugin-authoring.md", "exec"), namespace)  # noqa: S102
+        exec(compile(block, "plugin-authoring.md", "exec"), namespace)
     module = types.ModuleType("doc_plugin")
     for hook in HOOKS:
         assert hook in namespace, f"plugin-authoring.md has no example implementing {hook}"

@@ -14,7 +14,9 @@ from huracan_core._vocab import SCHEMA_VERSION
 def envelope(key: str, items: Sequence[Any], errors: Iterable[Any] = ()) -> str:
     """``{"schema_version": ..., key: [...], "errors": [...]}`` as indented JSON."""
     return json.dumps(
-        {"schema_version": SCHEMA_VERSION, key: list(items), "errors": [_error(e) for e in errors]}, indent=2, default=str
+        {"schema_version": SCHEMA_VERSION, key: list(items), "errors": [_error(e) for e in errors]},
+        indent=2,
+        default=str,
     )
 
 

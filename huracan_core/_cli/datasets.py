@@ -24,7 +24,9 @@ def list_datasets(as_json: bool) -> None:
         click.echo(envelope("datasets", [d.to_dict() for d in datasets], catalog.errors))
         return
     if not datasets:
-        click.echo("No datasets installed. The huracan-features plugin ships real S&P 500 / NASDAQ data and a regime simulator.")
+        click.echo(
+            "No datasets installed. The huracan-features plugin ships real S&P 500 / NASDAQ data and a regime simulator."
+        )
         return
     rows = [
         (d.name, d.frequency, d.start or "-", d.end or "-", "yes" if d.has_regime_labels else "no", d.plugin, d.license)

@@ -26,13 +26,17 @@ def command(as_json: bool) -> None:
             problems.append(f"{spec.plugin}: {exc}")
         missing = spec.missing_requirements()
         if missing:
-            problems.append(f"{spec.plugin}: component {spec.name!r} needs {', '.join(missing)}, which is not installed")
+            problems.append(
+                f"{spec.plugin}: component {spec.name!r} needs {', '.join(missing)}, which is not installed"
+            )
     for dataset in catalog.datasets:
         from huracan_core._spec import missing_requirements
 
         missing = missing_requirements(dataset.requires)
         if missing:
-            problems.append(f"{dataset.plugin}: dataset {dataset.name!r} needs {', '.join(missing)}, which is not installed")
+            problems.append(
+                f"{dataset.plugin}: dataset {dataset.name!r} needs {', '.join(missing)}, which is not installed"
+            )
     defaults: dict[tuple[str, str], list[str]] = defaultdict(list)
     for spec in catalog.components:
         if spec.kind == "trainer" and spec.default_trainer:
@@ -40,7 +44,9 @@ def command(as_json: bool) -> None:
                 defaults[(str(spec.plugin), backend)].append(spec.name)
     for (plugin, backend), names in defaults.items():
         if len(names) > 1:
-            problems.append(f"{plugin}: several default trainers for backend {backend!r}: {', '.join(names)} (at most one)")
+            problems.append(
+                f"{plugin}: several default trainers for backend {backend!r}: {', '.join(names)} (at most one)"
+            )
     summary = (
         f"{len(catalog.plugins)} plugin(s), {len(catalog.components)} component(s), {len(catalog.datasets)} dataset(s)"
     )

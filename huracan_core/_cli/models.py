@@ -34,7 +34,9 @@ def list_models(
     except CatalogError as exc:
         raise click.UsageError(str(exc)) from None
     if backend is not None and not specs and backend not in catalog.backends:
-        click.secho(f"no component uses backend {backend!r}; installed backends: {', '.join(catalog.backends)}", err=True)
+        click.secho(
+            f"no component uses backend {backend!r}; installed backends: {', '.join(catalog.backends)}", err=True
+        )
     if as_json:
         click.echo(envelope("components", [s.to_dict() for s in specs], catalog.errors))
         return

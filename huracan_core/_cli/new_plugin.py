@@ -19,7 +19,9 @@ def render(name: str, destination: Path) -> Path:
     """Copy the template to ``destination/<dist name>``, filling in the names; returns the new folder."""
     slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
     if not slug or not slug[0].isalpha():
-        raise click.BadParameter(f"{name!r}: a plugin name must start with a letter (e.g. 'my-momentum')", param_hint="NAME")
+        raise click.BadParameter(
+            f"{name!r}: a plugin name must start with a letter (e.g. 'my-momentum')", param_hint="NAME"
+        )
     dist_name = f"huracan-{slug.replace('_', '-')}"
     values = {
         "{{dist_name}}": dist_name,
@@ -52,7 +54,11 @@ def render(name: str, destination: Path) -> Path:
 @click.command("new-plugin")
 @click.argument("name")
 @click.option(
-    "--directory", "-d", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    "--directory",
+    "-d",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
     help="Where to create the plugin folder.",
 )
 def command(name: str, directory: Path) -> None:

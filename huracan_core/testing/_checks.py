@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from huracan_core._errors import NotFittedError
+from huracan_core._model_info import ModelInfo
 from huracan_core._spec import ComponentSpec
 from huracan_core._vocab import REGIMES
 from huracan_core.causality import check_causality
@@ -222,7 +223,9 @@ def check_predict_proba(spec: ComponentSpec) -> None:
     model = _fit(_new(spec), X, y)
     proba = model.predict_proba(X)
     values = _as_array(proba).astype("float64")
-    assert values.ndim == 2 and values.shape[1] >= 2, f"{spec.name}: predict_proba must be (rows, classes), got {values.shape}"
+    assert values.ndim == 2 and values.shape[1] >= 2, (
+        f"{spec.name}: predict_proba must be (rows, classes), got {values.shape}"
+    )
     assert ((values >= -1e-9) & (values <= 1 + 1e-9)).all(), f"{spec.name}: probabilities outside [0, 1]"
     assert np.allclose(values.sum(axis=1), 1.0, atol=1e-5), f"{spec.name}: probability rows do not sum to 1"
 
@@ -291,13 +294,21 @@ def check_wrong_features_raises(spec: ComponentSpec) -> None:
     X, y, _ = make_check_data(spec)
     model = _fit(_new(spec), X, y)
     column = "close" if _uses_ohlcv(spec) else X.columns[-1]
-    _raises((ValueError, KeyError), lambda: model.predict(X.drop(columns=[column])), f"{spec.name}: predict without {column!r}")
+    _raises(
+        (ValueError, KeyError),
+        lambda: model.predict(X.drop(columns=[column])),
+        f"{spec.name}: predict without {column!r}",
+    )
 
 
 def check_empty_input_raises(spec: ComponentSpec) -> None:
     """fit on zero rows raises a ValueError."""
     X, y, _ = make_check_data(spec)
-    _raises((ValueError,), lambda: _fit(_new(spec), X.iloc[:0], None if y is None else y.iloc[:0]), f"{spec.name}: fit on 0 rows")
+    _raises(
+        (ValueError,),
+        lambda: _fit(_new(spec), X.iloc[:0], None if y is None else y.iloc[:0]),
+        f"{spec.name}: fit on 0 rows",
+    )
 
 
 def check_reproducible(spec: ComponentSpec) -> None:
@@ -396,9 +407,19 @@ def check_trainer_trains(spec: ComponentSpec) -> None:
         learner_spec = candidates[0]
         learner = _new(learner_spec)
     data_spec = learner_spec or ComponentSpec(
-        name="tiny", kind="learner", factory="huracan_core.testing._checks:TinyLinearLearner",
-        info={"purpose": "kit", "ideal_dataset_shape": {"layout": "tabular"}, "feature_requirements": ["any"],
-              "output_schema": {"kind": "point"}, "market_regimes": ["any"], "task": "regression"},
+        name="tiny",
+        kind="learner",
+        factory="huracan_core.testing._checks:TinyLinearLearner",
+        info=ModelInfo.from_dict(
+            {
+                "purpose": "kit",
+                "ideal_dataset_shape": {"layout": "tabular"},
+                "feature_requirements": ["any"],
+                "output_schema": {"kind": "point"},
+                "market_regimes": ["any"],
+                "task": "regression",
+            }
+        ),
     )
     X, y, _ = make_check_data(data_spec)
     split = int(len(X) * 0.8)

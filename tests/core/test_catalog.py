@@ -1,10 +1,9 @@
 """Catalog queries, explanations and the trainer-selection rule."""
 
+import huracan_testplugins._plugin as good_plugin
 import pytest
 
 from huracan_core import CatalogError, ComponentNotFoundError, ComponentSpec, hookimpl, load_catalog
-
-import huracan_testplugins._plugin as good_plugin
 
 
 def _spec(name, regimes=("any",), task="regression", backend="numpy", caps=(), requires=("any",), shape=None, **kw):
@@ -39,8 +38,21 @@ class _Plugin:
 
     @hookimpl
     def huracan_register_trainers(self, register):
-        register(_spec("torch_default", kind="trainer", task="training", backend="torch", backends=("torch",), default_trainer=True))
-        register(_spec("torch_multi", kind="trainer", task="training", backend="torch", backends=("torch",), distributed=True))
+        register(
+            _spec(
+                "torch_default",
+                kind="trainer",
+                task="training",
+                backend="torch",
+                backends=("torch",),
+                default_trainer=True,
+            )
+        )
+        register(
+            _spec(
+                "torch_multi", kind="trainer", task="training", backend="torch", backends=("torch",), distributed=True
+            )
+        )
 
 
 @pytest.fixture
@@ -74,7 +86,9 @@ def test_feature_requirements_against_available_tags(catalog):
 
 
 def test_explain_gives_a_reason_per_excluded_component(catalog):
-    reasons = {e.name: e.reason for e in catalog.explain(kind="learner", regime="ranging", n_rows=200, installed_only=True)}
+    reasons = {
+        e.name: e.reason for e in catalog.explain(kind="learner", regime="ranging", n_rows=200, installed_only=True)
+    }
     assert reasons["up_model"] == "regime mismatch: made for trending_up, not ranging"
     assert reasons["window_model"] == "dataset shape: needs at least 500 rows, got 200"
     assert reasons["needs_missing_lib"] == "missing requirement: surely_not_installed_pkg is not installed"

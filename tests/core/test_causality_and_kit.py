@@ -46,7 +46,9 @@ def test_global_normalisation_is_caught_by_truncation():
 def test_backfill_is_caught():
     market = make_market_frame(200)
     market.iloc[50:55, market.columns.get_loc("volume")] = 0
-    report = check_causality(lambda f: f["volume"].replace(0, np.nan).bfill().to_frame(), market, n_points=20, min_rows=45)
+    report = check_causality(
+        lambda f: f["volume"].replace(0, np.nan).bfill().to_frame(), market, n_points=20, min_rows=45
+    )
     assert not report.ok
 
 
@@ -96,9 +98,18 @@ class ForgetfulModel(BaseComponent):
 
 def _spec(name, factory, kind, caps=(), task="feature_engineering", output="features"):
     return ComponentSpec(
-        name=name, kind=kind, factory=f"{__name__}:{factory}",
-        info={"purpose": "p", "ideal_dataset_shape": {"layout": "tabular"}, "feature_requirements": ["ohlcv"],
-              "output_schema": {"kind": output}, "market_regimes": ["any"], "task": task, "capabilities": list(caps)},
+        name=name,
+        kind=kind,
+        factory=f"{__name__}:{factory}",
+        info={
+            "purpose": "p",
+            "ideal_dataset_shape": {"layout": "tabular"},
+            "feature_requirements": ["ohlcv"],
+            "output_schema": {"kind": output},
+            "market_regimes": ["any"],
+            "task": task,
+            "capabilities": list(caps),
+        },
     )
 
 

@@ -38,7 +38,9 @@ def test_models_list_json_envelope():
 def test_models_list_rejects_unknown_regime_with_valid_values():
     result = CliRunner().invoke(cli, ["models", "list", "--regime", "bull"])
     assert result.exit_code == 2
-    assert "unknown market regime 'bull'; expected one of: trending_up, trending_down, ranging, volatile" in result.output
+    assert (
+        "unknown market regime 'bull'; expected one of: trending_up, trending_down, ranging, volatile" in result.output
+    )
 
 
 def test_models_show_prints_model_info():
@@ -105,7 +107,18 @@ def test_new_plugin_installs_is_discovered_and_its_tests_pass(tmp_path):
     assert (plugin / "huracan_my_momentum" / "_plugin.py").exists()
     site = tmp_path / "site"
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", str(site), str(plugin)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            str(plugin),
+        ],
         capture_output=True,
         text=True,
     )
@@ -113,13 +126,18 @@ def test_new_plugin_installs_is_discovered_and_its_tests_pass(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
     tests = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(plugin / "tests")],
-        capture_output=True, text=True, env=env, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
     )
     assert tests.returncode == 0, tests.stdout[-3000:]
     assert " passed" in tests.stdout and "failed" not in tests.stdout
     shown = subprocess.run(
         [sys.executable, "-m", "huracan_core.cli", "models", "show", "my_momentum_ridge", "--json"],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert json.loads(shown.stdout)["components"][0]["plugin"] == "huracan-my-momentum"
 

@@ -21,7 +21,9 @@ print("\\n" + json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)), file
 
 @pytest.mark.parametrize("args", [["plugins", "list"], ["models", "list", "--json"], ["datasets", "list"], ["--help"]])
 def test_discovery_commands_import_nothing_heavy(args):
-    result = subprocess.run([sys.executable, "-c", PROBE.format(args=args, heavy=HEAVY)], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(args=args, heavy=HEAVY)], capture_output=True, text=True
+    )
     imported = json.loads(result.stderr.strip().splitlines()[-1])
     assert imported == [], f"'huracan {' '.join(args)}' imported {imported}"
     assert result.stdout.strip()

@@ -28,7 +28,12 @@ def test_round_trips_through_json():
 
 
 def test_unknown_fields_from_newer_plugins_are_kept():
-    data = {**INFO, "schema_version": "1.7", "latency_ms": 3, "ideal_dataset_shape": {**INFO["ideal_dataset_shape"], "stride": 2}}
+    data = {
+        **INFO,
+        "schema_version": "1.7",
+        "latency_ms": 3,
+        "ideal_dataset_shape": {**INFO["ideal_dataset_shape"], "stride": 2},
+    }
     info = ModelInfo.from_dict(data)
     assert info.extra == {"latency_ms": 3}
     assert info.to_dict()["latency_ms"] == 3
@@ -83,7 +88,9 @@ def test_component_spec_validation_and_round_trip():
 
 
 def test_requirements_checked_without_importing():
-    spec = ComponentSpec(name="x", kind="learner", factory="a:b", info=INFO, requires=("json", "surely_not_installed_pkg"))
+    spec = ComponentSpec(
+        name="x", kind="learner", factory="a:b", info=INFO, requires=("json", "surely_not_installed_pkg")
+    )
     assert spec.missing_requirements() == ["surely_not_installed_pkg"]
     with pytest.raises(ImportError, match="needs surely_not_installed_pkg"):
         spec.load()

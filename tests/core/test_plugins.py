@@ -2,12 +2,11 @@
 
 import types
 
+import huracan_testplugins._plugin as good_plugin
 import pytest
 
 from huracan_core import PluginError, hookimpl, load_catalog
 from huracan_core._plugins import PluginSource
-
-import huracan_testplugins._plugin as good_plugin
 
 GOOD = ("huracan-testplugins", good_plugin)
 
@@ -160,7 +159,9 @@ def test_strict_mode_fails_loudly():
         raise RuntimeError("bad")
 
     with pytest.raises(PluginError, match="huracan-broken .*HURACAN_STRICT_PLUGINS=1"):
-        load_catalog(sources=[], modules=[("huracan-broken", _module("b", huracan_register_learners=boom))], strict=True)
+        load_catalog(
+            sources=[], modules=[("huracan-broken", _module("b", huracan_register_learners=boom))], strict=True
+        )
 
 
 def test_catalog_is_cached_per_process_and_environment(monkeypatch):

@@ -31,8 +31,12 @@ def huracan_register_preprocessors(register: Callable[[ComponentSpec], None]) ->
             kind="preprocessor",
             factory=f"{_M}:LogReturn",
             info=_info(
-                "Log close-to-close return.", "feature_engineering", "features",
-                requires=["ohlcv"], provides=["returns"], capabilities=["causal"],
+                "Log close-to-close return.",
+                "feature_engineering",
+                "features",
+                requires=["ohlcv"],
+                provides=["returns"],
+                capabilities=["causal"],
             ),
         )
     )
@@ -70,7 +74,9 @@ def huracan_register_drift_detectors(register: Callable[[ComponentSpec], None]) 
             kind="drift_detector",
             factory=f"{_M}:MeanShiftDetector",
             info=_info(
-                "Mean-shift drift by a z-test (batch) and a one-sided CUSUM (streaming).", "drift_detection", "drift",
+                "Mean-shift drift by a z-test (batch) and a one-sided CUSUM (streaming).",
+                "drift_detection",
+                "drift",
                 capabilities=["streaming"],
             ),
         )
