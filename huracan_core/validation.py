@@ -63,7 +63,7 @@ def _times(X: Any, label_end: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
         if label_end is None:
             return start, start.copy()
         if isinstance(label_end, pd.Series) and not label_end.index.equals(index):
-            missing = index.difference(label_end.index)
+            missing = index.difference(pd.DatetimeIndex(label_end.index))
             if len(missing):
                 raise ValueError(
                     f"label_end has no entry for {len(missing)} row(s) of X, first {missing[0]}; "

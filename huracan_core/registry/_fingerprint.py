@@ -11,13 +11,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 __all__ = ["data_fingerprint"]
 
 
-def _index_bytes(index: pd.Index) -> bytes:
+def _index_bytes(index: Any) -> bytes:
+    import pandas as pd
+
     if isinstance(index, pd.DatetimeIndex):
         tz = str(index.tz) if index.tz is not None else "naive"
         return b"datetime:" + tz.encode() + b":" + index.as_unit("ns").asi8.astype("<i8").tobytes()
@@ -26,7 +25,10 @@ def _index_bytes(index: pd.Index) -> bytes:
     return b"index:" + pd.util.hash_pandas_object(index, index=False).to_numpy().astype("<u8").tobytes()
 
 
-def _values_bytes(series: pd.Series) -> bytes:
+def _values_bytes(series: Any) -> bytes:
+    import numpy as np
+    import pandas as pd
+
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         return np.ascontiguousarray(series.to_numpy(dtype="float64", na_value=np.nan)).astype("<f8").tobytes()
     return pd.util.hash_pandas_object(series, index=False).to_numpy().astype("<u8").tobytes()
@@ -34,6 +36,9 @@ def _values_bytes(series: pd.Series) -> bytes:
 
 def data_fingerprint(data: Any) -> str:
     """``sha256:<hex>`` of a DataFrame, Series or array (index, columns, dtypes and values)."""
+    import numpy as np  # imported here: the registry itself must not need numpy/pandas
+    import pandas as pd
+
     digest = hashlib.sha256()
     if isinstance(data, pd.Series):
         data = data.to_frame(name=str(data.name))

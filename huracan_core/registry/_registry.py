@@ -251,7 +251,7 @@ class ModelRegistry:
                 if not self.artifacts.exists(entry["sha256"], entry["size"]):
                     self.artifacts.put_file(files[rel], entry["sha256"])
             artifact_sha = hashlib.sha256(_dumps(manifest).encode()).hexdigest()
-            row = {
+            row: dict[str, Any] = {
                 "name": name,
                 "component": component,
                 "task": task,
