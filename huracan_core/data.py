@@ -19,7 +19,7 @@ import pandas as pd
 
 from huracan_core._errors import DataContractError
 
-__all__ = ["OHLCV", "validate_feature_frame", "validate_market_frame"]
+__all__ = ["OHLCV", "validate_feature_frame", "validate_index", "validate_market_frame"]
 
 OHLCV = ("open", "high", "low", "close", "volume")
 
@@ -29,7 +29,8 @@ def _first_row(index: pd.Index, mask: np.ndarray) -> str:
     return f"row {position} ({index[position]})"
 
 
-def _check_index(frame: pd.DataFrame, name: str) -> None:
+def validate_index(frame: pd.DataFrame, name: str = "frame") -> None:
+    """Check the timestamp index alone: DatetimeIndex, tz-aware UTC, sorted, unique."""
     index = frame.index
     if not isinstance(index, pd.DatetimeIndex):
         raise DataContractError(
@@ -96,7 +97,7 @@ def validate_market_frame(frame: Any, *, name: str = "market frame", allow_nan: 
         )
     if len(frame) == 0:
         raise DataContractError(f"{name}: has no rows")
-    _check_index(frame, name)
+    validate_index(frame, name)
     _check_numeric(frame, OHLCV, name, allow_nan)
     o, h, low, c, v = (frame[col].to_numpy(dtype="float64", na_value=np.nan) for col in OHLCV)
     with np.errstate(invalid="ignore"):
@@ -140,7 +141,7 @@ def validate_feature_frame(
         raise DataContractError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
     if len(frame) == 0:
         raise DataContractError(f"{name}: has no rows")
-    _check_index(frame, name)
+    validate_index(frame, name)
     if expected_columns is not None and list(frame.columns) != list(expected_columns):
         missing = [c for c in expected_columns if c not in frame.columns]
         extra = [c for c in frame.columns if c not in expected_columns]
