@@ -103,6 +103,7 @@ CAPABILITIES: Final = (
     "stateful",
     "streaming",
     "non_causal",
+    "reindexes",
 )
 
 SEARCH_SPACE_TYPES: Final = ("int", "float", "categorical")

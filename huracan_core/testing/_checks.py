@@ -348,7 +348,12 @@ def check_transform_output(spec: ComponentSpec) -> None:
     out = pre.transform(frame)
     assert isinstance(out, pd.DataFrame), f"{spec.name}: transform must return a DataFrame, got {type(out).__name__}"
     assert out.shape[1] >= 1, f"{spec.name}: transform returned no columns"
-    assert out.index.equals(frame.index), f"{spec.name}: transform must keep the input index (warm-up rows as NaN)"
+    if "reindexes" in spec.info.capabilities:  # resampling/cleaning: new bars, never past the input's last bar
+        assert out.index.is_monotonic_increasing and out.index.is_unique and len(out) > 0, (
+            f"{spec.name}: a reindexing transform must return sorted, unique, non-empty bars"
+        )
+    else:
+        assert out.index.equals(frame.index), f"{spec.name}: transform must keep the input index (warm-up rows as NaN)"
     declared = bool(getattr(pre, "causal", False))
     assert declared == spec.info.causal, (
         f"{spec.name}: instance.causal is {declared} but model info capabilities say causal={spec.info.causal}"

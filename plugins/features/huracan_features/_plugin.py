@@ -86,6 +86,7 @@ def _specs() -> list[ComponentSpec]:
             columns=("open", "high", "low", "close", "volume"),
             kind="frame",
             min_rows=2,
+            capabilities=("reindexes",),
             test_params={"rule": "2D"},
         ),
         # -- outliers and normalization ------------------------------------------------

@@ -6,6 +6,7 @@ from huracan_core.testing import parametrize_with_checks
 
 PREPROCESSORS = [
     "clean",
+    "resample",
     "outliers",
     "normalize",
     "rolling_normalize",
