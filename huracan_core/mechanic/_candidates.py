@@ -121,6 +121,9 @@ def plan_candidates(
             f"config: candidates.include: {unknown[0]!r} is not in the catalog; installed learners: {', '.join(learners)}"
         )
     ordered = [by_name[n] for n in config.include if n in by_name] if config.include else list(matches)
+    if config.prefer_backends and not config.include:
+        rank = {b: i for i, b in enumerate(config.prefer_backends)}
+        ordered.sort(key=lambda s: rank.get(s.info.backend, len(rank)))  # stable: name order within a backend
     for name in config.include:
         if name not in by_name:
             reason = next((e["reason"] for e in skipped if e["name"] == name), "not a learner for this task")
@@ -135,7 +138,9 @@ def plan_candidates(
         elif layout not in config.layouts:
             skipped.append({"name": spec.name, "reason": f"layout {layout} not in candidates.layouts"})
         elif config.max_candidates is not None and len(chosen) >= config.max_candidates:
-            skipped.append({"name": spec.name, "reason": f"over the cap candidates.max_candidates={config.max_candidates}"})
+            skipped.append(
+                {"name": spec.name, "reason": f"over the cap candidates.max_candidates={config.max_candidates}"}
+            )
         else:
             chosen.append(spec)
 

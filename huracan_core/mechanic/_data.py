@@ -17,7 +17,9 @@ __all__ = ["load_market_data", "read_market_file"]
 logger = logging.getLogger(__name__)
 
 
-def read_market_file(path: str | Path, *, timestamp_column: str = "timestamp", columns: dict[str, str] | None = None) -> pd.DataFrame:
+def read_market_file(
+    path: str | Path, *, timestamp_column: str = "timestamp", columns: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Read a CSV or Parquet file into a market frame (UTC index, OHLCV columns; extra columns kept)."""
     path = Path(path)
     if not path.exists():
@@ -28,10 +30,14 @@ def read_market_file(path: str | Path, *, timestamp_column: str = "timestamp", c
     elif suffix in (".csv", ".txt", ".gz"):
         frame = pd.read_csv(path)
     else:
-        raise DataContractError(f"data file {str(path)!r}: expected a .csv or .parquet file, got {suffix or 'no suffix'!r}")
+        raise DataContractError(
+            f"data file {str(path)!r}: expected a .csv or .parquet file, got {suffix or 'no suffix'!r}"
+        )
     if columns:
         frame = frame.rename(columns=dict(columns))
-    frame = frame.rename(columns={c: str(c).lower() for c in frame.columns if str(c).lower() in (*OHLCV, timestamp_column)})
+    frame = frame.rename(
+        columns={c: str(c).lower() for c in frame.columns if str(c).lower() in (*OHLCV, timestamp_column)}
+    )
     if not isinstance(frame.index, pd.DatetimeIndex):
         if timestamp_column in frame.columns:
             frame = frame.set_index(pd.to_datetime(frame[timestamp_column], utc=True)).drop(columns=[timestamp_column])
@@ -60,7 +66,9 @@ def load_market_data(config: DataConfig, catalog: Any = None, frame: pd.DataFram
     """
     if frame is None:
         if config.path is not None:
-            frame = read_market_file(config.path, timestamp_column=config.timestamp_column, columns=dict(config.columns))
+            frame = read_market_file(
+                config.path, timestamp_column=config.timestamp_column, columns=dict(config.columns)
+            )
         else:
             name = config.dataset or "sp500_daily"
             if catalog is None:

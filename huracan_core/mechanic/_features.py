@@ -25,21 +25,27 @@ def _recipe_module() -> Any:
     try:
         from huracan_core import recipe
     except ImportError as exc:  # pragma: no cover - the recipe module ships with the core
-        raise ConfigError(f"config: recipe: the recipe executor (huracan_core.recipe) is not available: {exc}") from None
+        raise ConfigError(
+            f"config: recipe: the recipe executor (huracan_core.recipe) is not available: {exc}"
+        ) from None
     return recipe
 
 
-def build_recipe(spec: Any) -> Any:
-    """A recipe from ``"default"``, a ``{"steps": [...]}`` mapping, or an object that already is one."""
+def build_recipe(spec: Any, catalog: Any = None) -> Any:
+    """A recipe from ``"default"``, a ``{"steps": [...]}`` mapping, or an object that already is one.
+
+    Steps are looked up in ``catalog``; every step must be causal (``require_causal``).
+    """
     if hasattr(spec, "fit") and hasattr(spec, "transform"):
         return spec
     module = _recipe_module()
+    options = {"catalog": catalog, "require_causal": True}
     if spec is None or spec == "default":
         default = module.DEFAULT_RECIPE
-        return default if hasattr(default, "fit") else module.Recipe.from_dict(default)
+        return default if hasattr(default, "fit") else module.Recipe.from_dict(default, **options)
     if isinstance(spec, Mapping):
         try:
-            return module.Recipe.from_dict(dict(spec))
+            return module.Recipe.from_dict(dict(spec), **options)
         except ConfigError:
             raise
         except (ValueError, KeyError, LookupError) as exc:
@@ -59,8 +65,8 @@ def recipe_to_dict(recipe: Any) -> dict[str, Any]:
     return dict(to_dict()) if callable(to_dict) else {}
 
 
-def load_recipe(path: str | Path) -> Any:
-    return _recipe_module().Recipe.load(path)
+def load_recipe(path: str | Path, catalog: Any = None) -> Any:
+    return _recipe_module().Recipe.load(path, catalog=catalog)
 
 
 def feature_frame(recipe: Any, market: pd.DataFrame) -> pd.DataFrame:

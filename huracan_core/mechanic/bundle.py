@@ -2,15 +2,17 @@
 
 Layout (all of it loads without executing code — JSON plus each component's own safe format)::
 
-    bundle.json   learner name and params, task, target, feature columns, recipe spec,
-                  regime detector, training span, scores, seed, plugin versions
-    model/        the learner's own ``save(dir)``
-    recipe/       the fitted feature recipe's ``save(dir)`` (when the recipe can save itself)
-    detector/     the fitted regime detector's ``save(dir)`` (when it can)
+    (the learner's own files, from its ``save(dir)``, at the top level)
+    huracan_bundle.json  learner name and params, task, target, feature columns, recipe spec,
+                         regime detector, training span, scores, seed, plugin versions
+    _recipe/             the fitted feature recipe's ``save(dir)``
+    _detector/           the fitted regime detector's ``save(dir)`` (when it can save itself)
 
-The registry stores the folder as the version's artifact; :func:`load_bundle`
-rebuilds the learner through the catalog (``catalog.get(name).load().load(dir)``),
-so predicting needs the same plugin installed, never pickled code.
+The learner's files sit at the top so that ``ModelRegistry.load(ref)`` (which
+calls the component's ``load(dir)``) works on a Mechanic version too; the
+registry stores the whole folder as the version's artifact. :func:`load_bundle`
+rebuilds learner, recipe and detector through the catalog
+(``catalog.get(name).load().load(dir)``), never from pickled code.
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ import pandas as pd
 from huracan_core._errors import ArtifactError, DataContractError
 from huracan_core.mechanic._features import feature_frame, load_recipe
 
-__all__ = ["BUNDLE_FORMAT", "LoadedBundle", "load_bundle", "save_bundle"]
+__all__ = ["BUNDLE_FORMAT", "META_FILE", "LoadedBundle", "load_bundle", "save_bundle"]
 
 logger = logging.getLogger(__name__)
 
 BUNDLE_FORMAT = "huracan-mechanic-bundle/1"
+META_FILE = "huracan_bundle.json"
 
 
 def _plugin_versions(catalog: Any, names: list[str]) -> dict[str, str | None]:
@@ -71,15 +74,20 @@ def save_bundle(
 ) -> Path:
     """Write a bundle folder; returns it."""
     out = Path(folder)
+    if out.exists() and any(out.iterdir()):
+        raise ArtifactError(f"bundle folder {out} is not empty")
+    model.save(out)
     out.mkdir(parents=True, exist_ok=True)
-    model.save(out / "model")
+    clash = [n for n in (META_FILE, "_recipe", "_detector") if (out / n).exists()]
+    if clash:
+        raise ArtifactError(f"learner {learner!r} saved files named {clash}, which the bundle needs for itself")
     recipe_saved = False
     if callable(getattr(recipe, "save", None)):
-        recipe.save(out / "recipe")
+        recipe.save(out / "_recipe")
         recipe_saved = True
     detector_saved = False
     if detector_spec.get("name") != "column" and callable(getattr(detector, "save", None)):
-        detector.save(out / "detector")
+        detector.save(out / "_detector")
         detector_saved = True
     meta = {
         "format": BUNDLE_FORMAT,
@@ -100,7 +108,7 @@ def save_bundle(
         "lookback": lookback,
         "plugins": _plugin_versions(catalog, [learner, detector_spec.get("name", "")]),
     }
-    (out / "bundle.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
+    (out / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True))
     return out
 
 
@@ -167,9 +175,9 @@ class LoadedBundle:
 def load_bundle(folder: str | Path, catalog: Any = None) -> LoadedBundle:
     """Rebuild a bundle's learner, recipe and detector through the catalog (no pickle anywhere)."""
     path = Path(folder)
-    meta_file = path / "bundle.json"
+    meta_file = path / META_FILE
     if not meta_file.is_file():
-        raise ArtifactError(f"{path} is not a model bundle: bundle.json is missing")
+        raise ArtifactError(f"{path} is not a Mechanic model bundle: {META_FILE} is missing")
     try:
         meta = json.loads(meta_file.read_text())
     except json.JSONDecodeError as exc:
@@ -181,9 +189,9 @@ def load_bundle(folder: str | Path, catalog: Any = None) -> LoadedBundle:
 
         catalog = load_catalog()
     learner_cls = catalog.get(meta["learner"]).load()
-    model = learner_cls.load(path / "model")
+    model = learner_cls.load(path)
     if meta.get("recipe_saved"):
-        recipe = load_recipe(path / "recipe")
+        recipe = load_recipe(path / "_recipe", catalog)
     else:
         raise ArtifactError(
             f"{path}: the feature recipe was not saved with the model (it had no save method), so its features "
@@ -192,7 +200,7 @@ def load_bundle(folder: str | Path, catalog: Any = None) -> LoadedBundle:
     detector = None
     if meta.get("detector_saved"):
         det_cls = catalog.get(meta["detector"]["name"]).load()
-        detector = det_cls.load(path / "detector")
+        detector = det_cls.load(path / "_detector")
     return LoadedBundle(meta, model, recipe, detector, path)
 
 

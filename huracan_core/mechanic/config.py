@@ -6,7 +6,7 @@ raise :class:`huracan_core.ConfigError` naming the YAML path (``target.kind``)
 and the allowed values, so a typo fails in milliseconds instead of after an
 hour of training.
 
-A complete example lives in ``examples/sp500.yaml``; ``docs/mechanic.md``
+A complete example lives in ``docs/examples/sp500.yaml``; ``docs/mechanic.md``
 documents every key.
 """
 
@@ -81,7 +81,9 @@ def _int(value: Any, path: str, *, low: int | None = None, optional: bool = Fals
     return value
 
 
-def _float(value: Any, path: str, *, low: float | None = None, high: float | None = None, optional: bool = False) -> Any:
+def _float(
+    value: Any, path: str, *, low: float | None = None, high: float | None = None, optional: bool = False
+) -> Any:
     if value is None and optional:
         return None
     if not isinstance(value, int | float) or isinstance(value, bool):
@@ -161,7 +163,9 @@ class CandidateConfig:
     backends: tuple[str, ...] = ()
     layouts: tuple[str, ...] = LAYOUT_CHOICES
     max_candidates: int | None = 8
-    """Cap after filtering, in catalog order after ``include``'s order (documented, deterministic)."""
+    """Cap after filtering: ``include``'s order, else ``prefer_backends`` order, then catalog (name) order."""
+    prefer_backends: tuple[str, ...] = ()
+    """Backends tried first when the cap bites (e.g. fast ``sklearn``/``numpy`` before ``torch``)."""
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Per-learner constructor parameters; ``test`` uses each spec's small ``test_params``."""
     use_test_params: bool = False
@@ -286,9 +290,12 @@ def _recipe(value: Any, path: str) -> Any:
     for i, step in enumerate(steps):
         where = f"{path}.steps[{i}]"
         step_map = _mapping(step, where)
-        _check_keys(step_map, ("name", "params", "columns", "tags", "prefix"), where)
         if not isinstance(step_map.get("name"), str):
-            raise _fail(f"{where}.name", "a preprocessor name from 'huracan models list --kind preprocessor'", step_map.get("name"))
+            raise _fail(
+                f"{where}.name",
+                "a preprocessor name from 'huracan models list --kind preprocessor'",
+                step_map.get("name"),
+            )
     return dict(mapping)
 
 
@@ -340,6 +347,7 @@ _CONVERT: dict[str, tuple[type, dict[str, Any]]] = {
             "include": _str_list,
             "exclude": _str_list,
             "backends": _str_list,
+            "prefer_backends": _str_list,
             "layouts": _layouts,
             "max_candidates": lambda v, p: _int(v, p, low=1, optional=True),
             "params": _candidate_params,
@@ -409,7 +417,9 @@ def _typed(section: str, key: str, value: Any) -> Any:
     return value
 
 
-def load_config(source: str | Path | Mapping[str, Any] | MechanicConfig | None = None, **overrides: Any) -> MechanicConfig:
+def load_config(
+    source: str | Path | Mapping[str, Any] | MechanicConfig | None = None, **overrides: Any
+) -> MechanicConfig:
     """Read and validate a run configuration.
 
     Args:

@@ -267,7 +267,11 @@ class Mechanic:
             return validation.PurgedKFold(n_splits=v.n_splits, embargo=v.embargo)
         gap = v.gap if v.gap is not None else horizon
         return validation.WalkForward(
-            n_splits=v.n_splits, test_size=v.test_size, train_size=v.train_size, gap=gap, min_train_size=max(20, n_rows // 20)
+            n_splits=v.n_splits,
+            test_size=v.test_size,
+            train_size=v.train_size,
+            gap=gap,
+            min_train_size=max(20, n_rows // 20),
         )
 
     def _fit(self, cand: Candidate, X: pd.DataFrame, y: pd.Series) -> Any:
@@ -303,15 +307,13 @@ class Mechanic:
         v = cfg.validation
         fraction = v.holdout if v.holdout < 1 else v.holdout / len(target)
         gap = v.gap if v.gap is not None else target.horizon
-        dev_pos, hold_pos = validation.holdout_split(
-            target.values, fraction, label_end=target.label_end, gap=gap
-        )
+        dev_pos, hold_pos = validation.holdout_split(target.values, fraction, label_end=target.label_end, gap=gap)
         dev_target_index = target.values.index[dev_pos]
         holdout_index = target.values.index[hold_pos]
         dev_market = market.loc[: dev_target_index[-1]]
 
         # 2. features and regimes, fitted on development rows only
-        recipe = build_recipe(cfg.recipe)
+        recipe = build_recipe(cfg.recipe, self.catalog)
         recipe.fit(dev_market)
         features = feature_frame(recipe, market)
         detector, detector_spec = self._detector()
@@ -332,7 +334,10 @@ class Mechanic:
             )
         logger.info(
             "mechanic: %d development rows, %d holdout rows, %d features, regimes %s",
-            len(dev_index), len(holdout_index), features.shape[1], bar_regime.loc[dev_index].value_counts().to_dict(),
+            len(dev_index),
+            len(holdout_index),
+            features.shape[1],
+            bar_regime.loc[dev_index].value_counts().to_dict(),
         )
         rets = metrics.bar_returns(market["close"])
         forward1 = pd.Series(rets.to_numpy()[1:], index=rets.index[:-1])
@@ -370,10 +375,25 @@ class Mechanic:
 
         # 5. champions
         result = RunResult(
-            config=cfg, task=task, metric=v.metric, market=market, features=features, target=target,
-            regimes=bar_regime, dev_index=dev_index, holdout_index=holdout_index, plan=plan,
-            leaderboard=leaderboard, champions={}, overall_champion="", holdout=None, models={},
-            holdout_predictions={}, recipe=recipe, detector=detector, detector_spec=detector_spec,
+            config=cfg,
+            task=task,
+            metric=v.metric,
+            market=market,
+            features=features,
+            target=target,
+            regimes=bar_regime,
+            dev_index=dev_index,
+            holdout_index=holdout_index,
+            plan=plan,
+            leaderboard=leaderboard,
+            champions={},
+            overall_champion="",
+            holdout=None,
+            models={},
+            holdout_predictions={},
+            recipe=recipe,
+            detector=detector,
+            detector_spec=detector_spec,
         )
         overall = result.overall_leaderboard()
         if not overall or not math.isfinite(overall[0].scores.get("overall", math.nan)):
@@ -382,7 +402,8 @@ class Mechanic:
         result.overall_champion = overall[0].key
         for regime in REGIMES:
             board = [
-                r for r in result.regime_leaderboard(regime)
+                r
+                for r in result.regime_leaderboard(regime)
                 if r.n_bars.get(regime, 0) >= v.min_regime_bars and math.isfinite(r.scores[regime])
             ]
             if board:
@@ -424,24 +445,30 @@ class Mechanic:
         parts: list[pd.Series] = []
         started = time.perf_counter()
         error = None
-        for train, test in splits:
+        skipped_folds = 0
+        for k, (train, test) in enumerate(splits):
+            if cand.scope != "global":
+                train = train[(regimes.iloc[train] == cand.scope).to_numpy()]
+                if len(train) < min_rows:  # too few bars of this regime yet: this fold has no specialist
+                    skipped_folds += 1
+                    if self.progress is not None:
+                        self.progress(cand.key, 1)
+                    continue
             try:
-                if cand.scope != "global":
-                    train = train[(regimes.iloc[train] == cand.scope).to_numpy()]
-                    if len(train) < min_rows:
-                        raise ValueError(f"only {len(train)} training rows of regime {cand.scope} (< {min_rows})")
                 if len(np.unique(y.iloc[train])) < 2 and self.config.resolved_task == "classification":
-                    raise ValueError("the training rows hold a single class")
+                    raise ValueError(f"the training rows of fold {k} hold a single class")
                 model = self._fit(cand, X.iloc[train], y.iloc[train])
                 parts.append(self._predict(model, cand, X, test))
             except Exception as exc:  # a failing candidate never stops the run
                 error = f"{type(exc).__name__}: {exc}"
                 logger.warning("mechanic: candidate %s failed: %s", cand.key, error)
                 if self.progress is not None:
-                    self.progress(cand.key, len(splits) - len(parts))
+                    self.progress(cand.key, len(splits) - k)
                 break
             if self.progress is not None:
                 self.progress(cand.key, 1)
+        if error is None and not parts:
+            error = f"no fold had {min_rows} training rows of regime {cand.scope} (candidates.min_regime_rows)"
         oof = pd.concat(parts).sort_index() if parts and error is None else pd.Series([], dtype="float64")
         return CandidateScore(cand, oof, fit_seconds=time.perf_counter() - started, error=error)
 
@@ -495,7 +522,12 @@ class Mechanic:
         margin = regime_metric - static_metric
         logger.info(
             "mechanic: holdout %s regime-aware %.4f vs static %.4f (margin %.4f, %s p=%.4f)",
-            metric, regime_metric, static_metric, margin, test.get("method"), test.get("p_value", math.nan),
+            metric,
+            regime_metric,
+            static_metric,
+            margin,
+            test.get("method"),
+            test.get("p_value", math.nan),
         )
         return HoldoutResult(
             regime_metric=regime_metric,
@@ -521,14 +553,29 @@ def paired_test(pnl_a: pd.Series, pnl_b: pd.Series, stats: Any, seed: int, horiz
     """
     loss_a, loss_b = -pnl_a.to_numpy(dtype="float64"), -pnl_b.to_numpy(dtype="float64")
     if len(loss_a) < 3:
-        return {"method": stats.test, "mean_difference": math.nan, "statistic": math.nan, "p_value": math.nan, "n": len(loss_a)}
+        return {
+            "method": stats.test,
+            "mean_difference": math.nan,
+            "statistic": math.nan,
+            "p_value": math.nan,
+            "n": len(loss_a),
+        }
     if np.allclose(loss_a, loss_b):
-        return {"method": stats.test, "mean_difference": 0.0, "statistic": 0.0, "p_value": 1.0, "n": len(loss_a), "identical": True}
+        return {
+            "method": stats.test,
+            "mean_difference": 0.0,
+            "statistic": 0.0,
+            "p_value": 1.0,
+            "n": len(loss_a),
+            "identical": True,
+        }
     if stats.test == "diebold_mariano":
         out = metrics.diebold_mariano(loss_a, loss_b, horizon=horizon, alternative="less")
     else:
         block = min(stats.block_size, len(loss_a))
-        out = metrics.block_bootstrap_test(loss_a, loss_b, block_size=block, n_boot=max(stats.n_boot, 100), seed=seed, alternative="less")
+        out = metrics.block_bootstrap_test(
+            loss_a, loss_b, block_size=block, n_boot=max(stats.n_boot, 100), seed=seed, alternative="less"
+        )
     data = out.to_dict()
     data["mean_pnl_difference"] = -data["mean_difference"]
     return data

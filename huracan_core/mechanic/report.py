@@ -74,8 +74,13 @@ def _fmt(value: Any, digits: int = 3) -> str:
 def _leaderboard_frame(result: Any) -> pd.DataFrame:
     rows = []
     for row in result.leaderboard:
-        entry = {"candidate": row.key, "learner": row.candidate.learner, "scope": row.candidate.scope,
-                 "trainer": row.candidate.trainer, "overall": row.scores.get("overall", math.nan)}
+        entry = {
+            "candidate": row.key,
+            "learner": row.candidate.learner,
+            "scope": row.candidate.scope,
+            "trainer": row.candidate.trainer,
+            "overall": row.scores.get("overall", math.nan),
+        }
         for regime in REGIMES:
             entry[regime] = row.scores.get(regime, math.nan)
         entry["fit_seconds"] = round(row.fit_seconds, 2)
@@ -181,7 +186,10 @@ def _sections(result: Any, plots: dict[str, str]) -> list[tuple[str, str, Any]]:
         ("bars", f"{len(result.market)} ({result.market.index[0].date()} → {result.market.index[-1].date()})"),
         ("development rows", f"{s['development'][2]} ({s['development'][0][:10]} → {s['development'][1][:10]})"),
         ("holdout rows (untouched)", f"{s['holdout'][2]} ({s['holdout'][0][:10]} → {s['holdout'][1][:10]})"),
-        ("features", f"{result.features.shape[1]}: {', '.join(map(str, result.features.columns[:12]))}{' …' if result.features.shape[1] > 12 else ''}"),
+        (
+            "features",
+            f"{result.features.shape[1]}: {', '.join(map(str, result.features.columns[:12]))}{' …' if result.features.shape[1] > 12 else ''}",
+        ),
         ("regime detector", result.detector_spec.get("name")),
         ("regime counts", ", ".join(f"{k}: {v}" for k, v in s["regime_counts"].items())),
         ("run time", f"{result.seconds:.1f} s"),
@@ -193,15 +201,37 @@ def _sections(result: Any, plots: dict[str, str]) -> list[tuple[str, str, Any]]:
             ("regime-aware champions", _fmt(hold.regime_metric)),
             (f"best static model ({hold.static_key})", _fmt(hold.static_metric)),
             ("margin", _fmt(hold.margin)),
-            ("paired test", f"{test.get('method')}: statistic {_fmt(test.get('statistic'))}, one-sided p = {_fmt(test.get('p_value'), 4)} on {test.get('n')} bars"),
+            (
+                "paired test",
+                f"{test.get('method')}: statistic {_fmt(test.get('statistic'))}, one-sided p = {_fmt(test.get('p_value'), 4)} on {test.get('n')} bars",
+            ),
         ]
         out.append((f"Holdout: {result.metric}", "facts", verdict))
-    out.append(("Champions", "table", (["regime", "champion"], [[k, v] for k, v in result.champions.items()] + [["overall / static", result.overall_champion]])))
+    out.append(
+        (
+            "Champions",
+            "table",
+            (
+                ["regime", "champion"],
+                [[k, v] for k, v in result.champions.items()] + [["overall / static", result.overall_champion]],
+            ),
+        )
+    )
     if "equity" in plots:
         out.append(("Holdout equity", "image", plots["equity"]))
     board = _leaderboard_frame(result)
     headers = ["candidate", "trainer", "overall", *REGIMES, "fit s", "error"]
-    rows = [[r["candidate"], r["trainer"], _fmt(r["overall"]), *[_fmt(r[g]) for g in REGIMES], r["fit_seconds"], r["error"][:80]] for _, r in board.iterrows()]
+    rows = [
+        [
+            r["candidate"],
+            r["trainer"],
+            _fmt(r["overall"]),
+            *[_fmt(r[g]) for g in REGIMES],
+            r["fit_seconds"],
+            r["error"][:80],
+        ]
+        for _, r in board.iterrows()
+    ]
     out.append(("Walk-forward leaderboard", "table", (headers, rows)))
     if "leaderboard" in plots:
         out.append(("Per-regime leaderboard", "image", plots["leaderboard"]))
@@ -209,9 +239,24 @@ def _sections(result: Any, plots: dict[str, str]) -> list[tuple[str, str, Any]]:
         out.append(("Regime timeline", "image", plots["regimes"]))
     if "importance" in plots:
         out.append(("Feature importance", "image", plots["importance"]))
-    out.append(("Learners not considered", "table", (["learner", "why"], [[e["name"], e["reason"]] for e in result.plan.skipped])))
+    out.append(
+        (
+            "Learners not considered",
+            "table",
+            (["learner", "why"], [[e["name"], e["reason"]] for e in result.plan.skipped]),
+        )
+    )
     if result.decisions:
-        out.append(("Registry decisions", "table", (["scope", "decision", "reason"], [[d.get("scope"), d.get("action"), d.get("reason")] for d in result.decisions])))
+        out.append(
+            (
+                "Registry decisions",
+                "table",
+                (
+                    ["scope", "decision", "reason"],
+                    [[d.get("scope"), d.get("action"), d.get("reason")] for d in result.decisions],
+                ),
+            )
+        )
     return out
 
 
@@ -226,7 +271,11 @@ def _html(result: Any, sections: list[tuple[str, str, Any]]) -> str:
     for title, kind, payload in sections:
         parts.append(f"<h2>{html.escape(title)}</h2>")
         if kind == "facts":
-            parts.append("<table>" + "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in payload) + "</table>")
+            parts.append(
+                "<table>"
+                + "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in payload)
+                + "</table>"
+            )
         elif kind == "table":
             headers, rows = payload
             parts.append("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in headers) + "</tr>")
@@ -255,7 +304,9 @@ def _markdown(result: Any, sections: list[tuple[str, str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def write_report(result: Any, folder: str | Path | None = None, *, fmt: str | None = None, plots: bool | None = None) -> Path:
+def write_report(
+    result: Any, folder: str | Path | None = None, *, fmt: str | None = None, plots: bool | None = None
+) -> Path:
     """Write the report folder for a :class:`~huracan_core.mechanic.engine.RunResult`; return the page's path."""
     cfg = result.config.report
     out = Path(folder if folder is not None else cfg.folder)

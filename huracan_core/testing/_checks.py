@@ -78,7 +78,9 @@ def _target(spec: ComponentSpec, market: pd.DataFrame, index: pd.Index) -> pd.Se
         target = direction_target(market, 1)
     else:
         return None
-    return target.values.reindex(index)
+    values = target.values.reindex(index)
+    # reindexing introduces NaN (and so floats); restore integer class labels where every row has one
+    return values if values.isna().any() else values.astype(target.values.dtype)
 
 
 def make_check_data(spec: ComponentSpec, seed: int = 3) -> tuple[pd.DataFrame, Any, pd.DataFrame]:
@@ -89,6 +91,8 @@ def make_check_data(spec: ComponentSpec, seed: int = 3) -> tuple[pd.DataFrame, A
     if y is not None:
         keep = y.notna().to_numpy()
         X, y = X.loc[keep], y.loc[keep]
+        if spec.info.task == "classification":
+            y = y.astype("int64")
     return X, y, market
 
 

@@ -32,7 +32,9 @@ class _Saved(BaseComponent):
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
         state = {k: np.asarray(getattr(self, k)).tolist() for k in self._state}
-        (folder / "model.json").write_text(json.dumps({"class": type(self).__name__, "params": self.get_params(), "state": state}))
+        (folder / "model.json").write_text(
+            json.dumps({"class": type(self).__name__, "params": self.get_params(), "state": state})
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> Any:
@@ -111,11 +113,13 @@ class MajorityLearner(_Saved):
         return pd.Series(np.full(len(frame), int(self.label_)), index=frame.index, name="prediction")
 
 
-def _info(purpose: str, regimes: tuple[str, ...] = ("any",), task: str = "classification", max_rows: int | None = None) -> ModelInfo:
+def _info(
+    purpose: str, regimes: tuple[str, ...] = ("any",), task: str = "classification", max_rows: int | None = None
+) -> ModelInfo:
     return ModelInfo(
         purpose=purpose,
         ideal_dataset_shape=DatasetShape(layout="tabular", min_rows=30, max_rows=max_rows),
-        feature_requirements=("returns",),
+        feature_requirements=("any",),
         output_schema=OutputSchema(kind="direction", columns=("prediction",), dtype="int64"),
         market_regimes=regimes,
         task=task,
@@ -126,13 +130,51 @@ def _info(purpose: str, regimes: tuple[str, ...] = ("any",), task: str = "classi
 
 @hookimpl
 def huracan_register_learners(register: Any) -> None:
-    register(ComponentSpec(name="tk_linear", kind="learner", factory="mechanic_testkit:LinearLearner", info=_info("Ridge least squares on the features.")))
-    register(ComponentSpec(name="tk_momentum", kind="learner", factory="mechanic_testkit:MomentumLearner", info=_info("Trend following on the last return.", ("trending_up", "trending_down"))))
-    register(ComponentSpec(name="tk_reversal", kind="learner", factory="mechanic_testkit:ReversalLearner", info=_info("Mean reversion on the last return.", ("ranging", "volatile"))))
-    register(ComponentSpec(name="tk_majority", kind="learner", factory="mechanic_testkit:MajorityLearner", info=_info("Always the majority class.")))
     register(
         ComponentSpec(
-            name="tk_needs_volume", kind="learner", factory="mechanic_testkit:MajorityLearner",
+            name="tk_linear",
+            kind="learner",
+            factory="mechanic_testkit:LinearLearner",
+            info=_info("Ridge least squares on the features."),
+        )
+    )
+    register(
+        ComponentSpec(
+            name="tk_linear_regressor",
+            kind="learner",
+            factory="mechanic_testkit:LinearLearner",
+            info=_info("Ridge least squares for returns.", task="regression"),
+        )
+    )
+    register(
+        ComponentSpec(
+            name="tk_momentum",
+            kind="learner",
+            factory="mechanic_testkit:MomentumLearner",
+            info=_info("Trend following on the last return.", ("trending_up", "trending_down")),
+        )
+    )
+    register(
+        ComponentSpec(
+            name="tk_reversal",
+            kind="learner",
+            factory="mechanic_testkit:ReversalLearner",
+            info=_info("Mean reversion on the last return.", ("ranging", "volatile")),
+        )
+    )
+    register(
+        ComponentSpec(
+            name="tk_majority",
+            kind="learner",
+            factory="mechanic_testkit:MajorityLearner",
+            info=_info("Always the majority class."),
+        )
+    )
+    register(
+        ComponentSpec(
+            name="tk_needs_volume",
+            kind="learner",
+            factory="mechanic_testkit:MajorityLearner",
             info=ModelInfo(
                 purpose="Needs volume features the test recipe does not provide.",
                 ideal_dataset_shape=DatasetShape(layout="tabular", min_rows=30),
@@ -193,3 +235,23 @@ def regime_market(n_bars: int = 1500, seed: int = 0, phi: float = 0.35, block: i
         },
         index=index,
     )
+
+
+TK_LEARNERS = ["tk_linear", "tk_momentum", "tk_reversal", "tk_majority"]
+
+
+def tk_config(**sections: Any) -> Any:
+    """A small, fast run configuration over the test learners, with the returns recipe."""
+    from dataclasses import replace
+
+    from huracan_core.mechanic.config import load_config
+
+    base: dict[str, Any] = {
+        "regimes": {"detector": "column"},
+        "candidates": {"include": TK_LEARNERS, "max_candidates": None},
+        "validation": {"n_splits": 4, "metric": "sharpe", "holdout": 0.2},
+        "costs": {"bps": 0.0},
+        "stats": {"n_boot": 300},
+    }
+    base.update(sections)
+    return replace(load_config(base), recipe=ReturnsRecipe())
