@@ -119,3 +119,17 @@ def test_json_schema_agrees_with_python_validator():
     assert jsonschema.Draft202012Validator(load_shipped_schema("dataset-spec")).is_valid(
         DatasetSpec(name="d", loader="m:f", frequency="1D", start=None, end=None, license="MIT", source="me").to_dict()
     )
+
+
+def test_facade_names_all_resolve_and_stay_lazy():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, huracan_core as h\n"
+        "light = not any(m in sys.modules for m in ('numpy', 'pandas'))\n"
+        "[getattr(h, n) for n in h.__all__]\n"
+        "print(light, len(h.__all__))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == "True" and int(out[1]) > 40
