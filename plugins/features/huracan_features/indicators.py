@@ -15,6 +15,7 @@ test slice alone. Warm-up rows are NaN.
 
 from __future__ import annotations
 
+import abc
 import math
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -106,8 +107,8 @@ class MarketFeature(FeaturePreprocessor):
     def _positive_columns(self) -> tuple[str, ...]:
         return self._positive
 
-    def _compute(self, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _compute(self, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]: ...
 
 
 class _SingleColumnFeature(MarketFeature):

@@ -15,6 +15,7 @@ and that every array matches the architecture in the config.
 
 from __future__ import annotations
 
+import abc
 import json
 import logging
 from pathlib import Path
@@ -52,7 +53,7 @@ def _positive_int(owner: object, name: str, value: object) -> None:
         raise ValueError(f"{type(owner).__name__}: parameter {name!r} must be a positive integer, got {value!r}")
 
 
-class _JaxLearner(BaseComponent):
+class _JaxLearner(BaseComponent, abc.ABC):
     """Shared fit/predict/save logic; subclasses fix the architecture and the task."""
 
     _arch: ClassVar[str]
@@ -60,8 +61,8 @@ class _JaxLearner(BaseComponent):
     _task: ClassVar[str]
 
     # -- architecture ------------------------------------------------------
-    def _net_config(self) -> dict[str, Any]:
-        raise NotImplementedError  # pragma: no cover - every concrete class defines it
+    @abc.abstractmethod
+    def _net_config(self) -> dict[str, Any]: ...
 
     def _lookback(self) -> int:
         return int(getattr(self, "lookback", 1)) if self._windowed else 1
@@ -143,11 +144,11 @@ class _JaxLearner(BaseComponent):
         return windows.X, (windows.index if index is not None else None), windows.y
 
     # -- task hooks ------------------------------------------------------------
-    def _encode(self, y: np.ndarray) -> np.ndarray:
-        raise NotImplementedError  # pragma: no cover
+    @abc.abstractmethod
+    def _encode(self, y: np.ndarray) -> np.ndarray: ...
 
-    def _fit_target(self, y: np.ndarray) -> None:
-        raise NotImplementedError  # pragma: no cover
+    @abc.abstractmethod
+    def _fit_target(self, y: np.ndarray) -> None: ...
 
     # -- fitting ------------------------------------------------------------------
     def fit(self, X: Any, y: Any, X_val: Any = None, y_val: Any = None) -> _JaxLearner:
@@ -362,8 +363,8 @@ class _JaxLearner(BaseComponent):
         self.history_ = dict(config.get("history", {}))
         self._apply_cache = None
 
-    def _restore_target(self, state: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
-        raise NotImplementedError  # pragma: no cover
+    @abc.abstractmethod
+    def _restore_target(self, state: dict[str, Any], arrays: dict[str, np.ndarray]) -> None: ...
 
 
 class _Regressor(_JaxLearner):

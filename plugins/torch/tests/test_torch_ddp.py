@@ -71,3 +71,24 @@ def test_ddp_launch_failure_is_reported(monkeypatch):
     with pytest.raises(TypeError, match="must be numeric"):
         TorchDDPTrainer().train(LSTMRegressor(lookback=4), X, np.array(["up"] * len(X), dtype=object))
     assert "RANK" not in os.environ
+
+
+def test_ddp_accepts_a_core_target(tmp_path):
+    import numpy as np
+    import pandas as pd
+    from huracan_torch.learners import LSTMRegressor
+    from huracan_torch.trainers import TorchDDPTrainer
+
+    from huracan_core.targets import forward_return_target
+    from huracan_core.testing import make_feature_frame, make_market_frame
+
+    market = make_market_frame(300, seed=2)
+    target = forward_return_target(market)
+    X = make_feature_frame(market).loc[lambda f: f.index.isin(target.values.index)]
+    model = LSTMRegressor(
+        lookback=4, hidden_size=4, epochs=1, batch_size=32, progress=False, device="cpu", random_state=0
+    )
+    trained = TorchDDPTrainer(nproc_per_node=2, work_dir=str(tmp_path)).train(model, X, target)
+    prediction = trained.predict(X)
+    assert isinstance(prediction, pd.Series) and len(prediction) == len(X) - 3
+    assert np.isfinite(prediction.to_numpy()).all()
