@@ -101,6 +101,16 @@ def _check_frame(X: pd.DataFrame, name: str) -> None:
             )
 
 
+def _explained(X: Any, name: str, validate: Any) -> Any:
+    """Run scikit-learn's validation (one float32 conversion); on failure, name the column and row."""
+    try:
+        return validate()
+    except ValueError:
+        if isinstance(X, pd.DataFrame):
+            _check_frame(X, name)  # raises the precise DataContractError when it can
+        raise
+
+
 def _check_not_empty(X: Any, name: str) -> None:
     shape = getattr(X, "shape", None)
     if shape is not None and len(shape) >= 1 and shape[0] == 0:
@@ -152,9 +162,9 @@ class _XGBoostLearner(BaseEstimator):
     # -- input handling ----------------------------------------------------
     def _validate_X(self, X: Any, *, name: str) -> np.ndarray:
         _check_not_empty(X, name)
-        if isinstance(X, pd.DataFrame):
-            _check_frame(X, name)
-        return validate_data(self, X, reset=False, dtype=np.float32, ensure_all_finite="allow-nan")
+        return _explained(
+            X, name, lambda: validate_data(self, X, reset=False, dtype=np.float32, ensure_all_finite="allow-nan")
+        )
 
     def _encode_y(self, y: np.ndarray) -> np.ndarray:
         return y.astype(np.float32)
@@ -202,13 +212,15 @@ class _XGBoostLearner(BaseEstimator):
         if (X_val is None) != (y_val is None):
             raise ValueError("pass both X_val and y_val (the validation fold for early stopping), or neither")
         _check_not_empty(X, "X")
-        if isinstance(X, pd.DataFrame):
-            _check_frame(X, "X")
-            if isinstance(y, pd.Series | pd.DataFrame) and not y.index.equals(X.index):
-                raise DataContractError("y: index does not match X's index (align them first, e.g. y.reindex(X.index))")
+        if isinstance(X, pd.DataFrame) and isinstance(y, pd.Series | pd.DataFrame) and not y.index.equals(X.index):
+            raise DataContractError("y: index does not match X's index (align them first, e.g. y.reindex(X.index))")
         is_classifier = self.__sklearn_tags__().estimator_type == "classifier"
-        X_arr, y_arr = validate_data(
-            self, X, y, reset=True, dtype=np.float32, ensure_all_finite="allow-nan", y_numeric=not is_classifier
+        X_arr, y_arr = _explained(
+            X,
+            "X",
+            lambda: validate_data(
+                self, X, y, reset=True, dtype=np.float32, ensure_all_finite="allow-nan", y_numeric=not is_classifier
+            ),
         )
         if is_classifier:
             check_classification_targets(y_arr)
