@@ -141,6 +141,11 @@ def _as_frame(output: Any) -> pd.DataFrame:
     )
 
 
+def _plain(value: Any) -> Any:
+    """numpy scalars as plain Python values, so messages read ``4.61``, not ``np.float64(4.61)``."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _compare(
     full: pd.DataFrame, other: pd.DataFrame, cut_label: Any, probe: str, rtol: float, atol: float
 ) -> list[Violation]:
@@ -166,7 +171,8 @@ def _compare(
             same = (a == b) | (pd.isna(a) & pd.isna(b))
         if not same.all():
             row = int(np.flatnonzero(~same)[0])
-            violations.append(Violation(str(column), left.index[row], cut_label, probe, f"{a[row]!r} != {b[row]!r}"))
+            detail = f"{_plain(a[row])!r} != {_plain(b[row])!r}"
+            violations.append(Violation(str(column), left.index[row], cut_label, probe, detail))
     return violations
 
 
