@@ -27,6 +27,7 @@ WORKER = textwrap.dedent(
 
     reg_path, work, count, size, tag = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     registry = ModelRegistry(reg_path)
+    print("ready", flush=True)
     errors = 0
     for i in range(count):
         folder = work / f"{tag}-{i}"
@@ -58,7 +59,7 @@ def test_kill_minus_9_during_saves_never_exposes_incomplete_versions(tmp_path: P
     script.write_text(WORKER)
     reg_path = tmp_path / "reg"
     ModelRegistry(reg_path)  # create the schema once
-    delays = [0.3 + 0.029 * (k % 17) for k in range(50)]  # 0.30 .. 0.76 s: startup, then mid-save
+    delays = [0.005 + 0.013 * (k % 17) for k in range(50)]  # 5 .. 213 ms after the worker is ready: mid-save
     started = time.monotonic()
     kills = 0
     for k, delay in enumerate(delays):
@@ -74,9 +75,11 @@ def test_kill_minus_9_during_saves_never_exposes_incomplete_versions(tmp_path: P
                 "crashy",
             ],
             env=_env(),
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == b"ready"  # imports done: the kill lands in the save loop
         time.sleep(delay)
         os.kill(proc.pid, signal.SIGKILL)
         _, stderr = proc.communicate(timeout=10)
