@@ -23,6 +23,6 @@ if [[ -z "${HURACAN_TEST_POSTGRES_URL:-}" ]]; then
 fi
 
 status=0
-.ci-venv/bin/tox run-parallel -p 2 --parallel-no-spinner "$@" || status=$?
+.ci-venv/bin/tox run "$@" || status=$?
 echo "ci: total $(( $(date +%s) - started ))s, exit status $status"
 exit "$status"
