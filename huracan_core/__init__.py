@@ -6,9 +6,6 @@ it at discovery time. Names that need numpy/pandas are imported on first use.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from huracan_core._catalog import Catalog, Exclusion, load_catalog, reset_catalog
 from huracan_core._errors import (
     ArtifactError,
@@ -24,6 +21,7 @@ from huracan_core._errors import (
     SpecError,
 )
 from huracan_core._hookspecs import hookimpl, hookspec
+from huracan_core._lazy import lazy_exports
 from huracan_core._model_info import DatasetShape, ModelInfo, OutputSchema, SearchParam
 from huracan_core._plugins import PluginFailure, PluginRecord
 from huracan_core._spec import ComponentSpec, DatasetSpec
@@ -73,13 +71,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'huracan_core' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [
@@ -136,6 +128,7 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "label_regimes",
+    "lazy_exports",
     "load_catalog",
     "make_windows",
     "regime_features",

@@ -11,8 +11,7 @@ until a name is used.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from huracan_core import lazy_exports
 
 _LAZY = {
     "CandidateScore": "huracan_core.mechanic.engine",
@@ -31,13 +30,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'huracan_core.mechanic' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = sorted(_LAZY)

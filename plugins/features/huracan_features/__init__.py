@@ -6,53 +6,46 @@ is imported at discovery); the classes below are imported on first access.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from huracan_core import lazy_exports
 
 __version__ = "0.1.0"
 
 _LAZY = {
-    "ADX": "indicators",
-    "ATR": "indicators",
-    "BollingerBands": "indicators",
-    "CausalTrend": "decomposition",
-    "Clean": "cleaning",
-    "EMA": "indicators",
-    "FeaturePreprocessor": "_base",
-    "Lags": "lags",
-    "MACD": "indicators",
-    "Normalizer": "normalize",
-    "OBV": "indicators",
-    "OutlierHandler": "outliers",
-    "ROC": "indicators",
-    "RSI": "indicators",
-    "RealizedVolatility": "indicators",
-    "Resample": "cleaning",
-    "Returns": "indicators",
-    "RollingNormalizer": "normalize",
-    "RollingStats": "lags",
-    "SMA": "indicators",
-    "SeasonalDecomposition": "decomposition",
-    "Stochastic": "indicators",
-    "VolumeZScore": "indicators",
-    "detect_gaps": "cleaning",
-    "eda": "eda",
-    "load_csv": "io",
-    "load_market_data": "io",
-    "load_nasdaq": "datasets",
-    "load_parquet": "io",
-    "load_sp500": "datasets",
-    "simulate_regimes": "datasets",
+    "ADX": ".indicators",
+    "ATR": ".indicators",
+    "BollingerBands": ".indicators",
+    "CausalTrend": ".decomposition",
+    "Clean": ".cleaning",
+    "EMA": ".indicators",
+    "FeaturePreprocessor": "._base",
+    "Lags": ".lags",
+    "MACD": ".indicators",
+    "Normalizer": ".normalize",
+    "OBV": ".indicators",
+    "OutlierHandler": ".outliers",
+    "ROC": ".indicators",
+    "RSI": ".indicators",
+    "RealizedVolatility": ".indicators",
+    "Resample": ".cleaning",
+    "Returns": ".indicators",
+    "RollingNormalizer": ".normalize",
+    "RollingStats": ".lags",
+    "SMA": ".indicators",
+    "SeasonalDecomposition": ".decomposition",
+    "Stochastic": ".indicators",
+    "VolumeZScore": ".indicators",
+    "detect_gaps": ".cleaning",
+    "eda": ".eda",
+    "load_csv": ".io",
+    "load_market_data": ".io",
+    "load_nasdaq": ".datasets",
+    "load_parquet": ".io",
+    "load_sp500": ".datasets",
+    "simulate_regimes": ".datasets",
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'huracan_features' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"huracan_features.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = sorted(_LAZY)

@@ -6,8 +6,7 @@ learner or the trainer is used (the plugin module is imported at discovery).
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from huracan_core import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -25,13 +24,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'huracan_jax' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = sorted(_LAZY)

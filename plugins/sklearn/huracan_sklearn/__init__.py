@@ -7,8 +7,7 @@ The learner classes are imported on first attribute access.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from huracan_core import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -33,13 +32,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'huracan_sklearn' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = sorted(_LAZY)

@@ -7,8 +7,7 @@ imported on first attribute access.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from huracan_core import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -20,13 +19,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'huracan_xgboost' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = sorted(_LAZY)
