@@ -2,8 +2,9 @@
 
 The demo is ``huracan run`` with a fixed configuration (``DEMO_CONFIG``): the
 last ``DEMO_BARS`` daily bars of ``sp500_daily``, the default feature recipe,
-next-day direction, at most ``DEMO_MAX_CANDIDATES`` learners (fast backends
-first, each with its small ``test_params``) and ``DEMO_FOLDS`` walk-forward
+next-day direction, at most ``DEMO_MAX_CANDIDATES`` learners and at most
+``DEMO_MAX_PER_BACKEND`` per backend, so every installed family competes (fast
+backends first, each with its small ``test_params``) and ``DEMO_FOLDS`` walk-forward
 folds. Models go to a registry inside the output folder, so a second demo run
 shows a retraining decision, and ``huracan predict`` can use them.
 """
@@ -17,7 +18,8 @@ from typing import Any
 import click
 
 DEMO_BARS = 2500
-DEMO_MAX_CANDIDATES = 6
+DEMO_MAX_CANDIDATES = 10
+DEMO_MAX_PER_BACKEND = 3
 DEMO_FOLDS = 3
 DEMO_OUTPUT = "huracan-runs/demo"
 
@@ -28,8 +30,9 @@ DEMO_CONFIG: dict[str, Any] = {
     "regimes": {"detector": "rule_regime_detector"},
     "candidates": {
         "max_candidates": DEMO_MAX_CANDIDATES,
+        "max_per_backend": DEMO_MAX_PER_BACKEND,
         "prefer_backends": ["sklearn", "numpy", "xgboost", "torch", "jax"],
-        "layouts": ["tabular"],
+        "layouts": ["tabular", "window"],
         "use_test_params": True,
         "specialists": True,
     },

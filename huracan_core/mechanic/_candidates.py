@@ -129,20 +129,30 @@ def plan_candidates(
             reason = next((e["reason"] for e in skipped if e["name"] == name), "not a learner for this task")
             skipped = [e for e in skipped if e["name"] != name]
             skipped.append({"name": name, "reason": f"listed in candidates.include but left out: {reason}"})
+    per_backend: dict[str, int] = {}
     for spec in ordered:
         layout = spec.info.ideal_dataset_shape.layout
+        backend = spec.info.backend
         if spec.name in config.exclude:
             skipped.append({"name": spec.name, "reason": "excluded by candidates.exclude"})
         elif config.backends and spec.info.backend not in config.backends:
             skipped.append({"name": spec.name, "reason": f"backend {spec.info.backend} not in candidates.backends"})
         elif layout not in config.layouts:
             skipped.append({"name": spec.name, "reason": f"layout {layout} not in candidates.layouts"})
+        elif config.max_per_backend is not None and per_backend.get(backend, 0) >= config.max_per_backend:
+            skipped.append(
+                {
+                    "name": spec.name,
+                    "reason": f"over the cap candidates.max_per_backend={config.max_per_backend} for backend {backend}",
+                }
+            )
         elif config.max_candidates is not None and len(chosen) >= config.max_candidates:
             skipped.append(
                 {"name": spec.name, "reason": f"over the cap candidates.max_candidates={config.max_candidates}"}
             )
         else:
             chosen.append(spec)
+            per_backend[backend] = per_backend.get(backend, 0) + 1
 
     present = [r for r in REGIMES if r in set(regimes_present)]
     eligible: dict[str, set[str]] = {}

@@ -166,6 +166,8 @@ class CandidateConfig:
     """Cap after filtering: ``include``'s order, else ``prefer_backends`` order, then catalog (name) order."""
     prefer_backends: tuple[str, ...] = ()
     """Backends tried first when the cap bites (e.g. fast ``sklearn``/``numpy`` before ``torch``)."""
+    max_per_backend: int | None = None
+    """At most this many learners per backend, so a capped run still covers every installed family."""
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Per-learner constructor parameters; ``test`` uses each spec's small ``test_params``."""
     use_test_params: bool = False
@@ -350,6 +352,7 @@ _CONVERT: dict[str, tuple[type, dict[str, Any]]] = {
             "prefer_backends": _str_list,
             "layouts": _layouts,
             "max_candidates": lambda v, p: _int(v, p, low=1, optional=True),
+            "max_per_backend": lambda v, p: _int(v, p, low=1, optional=True),
             "params": _candidate_params,
             "min_regime_rows": lambda v, p: _int(v, p, low=1),
         },

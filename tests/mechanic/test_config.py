@@ -117,3 +117,12 @@ def test_cli_run_reports_config_error_with_path(tmp_path: Path) -> None:
     result = CliRunner().invoke(command, [str(config), "-q"])
     assert result.exit_code == 2
     assert "config: validation.metric: expected one of sharpe, hit_rate, ic, mean_return, got 'profit'" in result.output
+
+
+def test_max_per_backend_is_validated():
+    from huracan_core import ConfigError
+    from huracan_core.mechanic.config import load_config
+
+    assert load_config({"candidates": {"max_per_backend": 2}}).candidates.max_per_backend == 2
+    with pytest.raises(ConfigError, match="candidates.max_per_backend"):
+        load_config({"candidates": {"max_per_backend": 0}})

@@ -104,6 +104,14 @@ def test_skipped_learners_are_explained(tk_catalog, market) -> None:
     assert all(c.backend == "numpy" for c in result.plan.candidates)
 
 
+def test_max_per_backend_caps_each_family(tk_catalog, market) -> None:
+    config = tk_config(candidates={"include": [], "backends": ["numpy"], "max_per_backend": 1, "specialists": False})
+    result = Mechanic(config, catalog=tk_catalog).run(market)
+    reasons = [s["reason"] for s in result.plan.skipped]
+    assert len({c.learner for c in result.plan.candidates}) == 1
+    assert "over the cap candidates.max_per_backend=1 for backend numpy" in reasons
+
+
 def test_third_party_plugin_is_considered_without_code_change(make_distribution, market) -> None:
     """A newly installed distribution's learner with suitable model info becomes a candidate, via entry points."""
     source = """

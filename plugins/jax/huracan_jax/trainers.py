@@ -16,6 +16,7 @@ every process; save it from process 0 (``jax.process_index() == 0``).
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from huracan_core.interfaces import BaseComponent
@@ -36,7 +37,8 @@ class JaxLocalTrainer(BaseComponent):
         checkpoint_every: write a checkpoint every N epochs (and after the last one).
         resume: continue from ``checkpoint_dir`` when it holds a checkpoint of the same run
             (same learner parameters and data); a checkpoint of a different run is an error.
-        progress: show a tqdm progress bar with the train/validation loss per epoch.
+        progress: show a tqdm progress bar with the train/validation loss per epoch
+            (``None``: only when stderr is a terminal).
     """
 
     def __init__(
@@ -45,7 +47,7 @@ class JaxLocalTrainer(BaseComponent):
         checkpoint_dir: str | None = None,
         checkpoint_every: int = 1,
         resume: bool = True,
-        progress: bool = True,
+        progress: bool | None = None,
     ) -> None:
         self.devices = devices
         self.checkpoint_dir = checkpoint_dir
@@ -70,6 +72,6 @@ class JaxLocalTrainer(BaseComponent):
             checkpoint_dir=None if self.checkpoint_dir is None else str(self.checkpoint_dir),
             checkpoint_every=self.checkpoint_every,
             resume=self.resume,
-            progress=self.progress,
+            progress=sys.stderr.isatty() if self.progress is None else bool(self.progress),
         )
         return learner._fit(X, y, X_val, y_val, run)
