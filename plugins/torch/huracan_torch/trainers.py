@@ -301,6 +301,9 @@ class TorchDDPTrainer(_TorchTrainerBase):
             module = module.to("cpu")
             hashes: list[Any] = [None] * world
             dist.all_gather_object(hashes, local_hash)
+            # every rank leaves its last collective before any tears the group down: a peer closing its
+            # gloo connections mid-operation aborts the other rank (SIGABRT), seen here about 1 run in 20
+            dist.barrier()
         finally:
             if created:
                 dist.destroy_process_group()
