@@ -28,7 +28,7 @@ from huracan_core._errors import ArtifactError
 __all__ = ["ArtifactStore", "looks_like_pickle", "sha256_file"]
 
 _CHUNK = 1 << 20
-PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".pck", ".dill")
+PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".pck", ".dill", ".pt", ".pth")  # torch.save pickles too
 
 
 def sha256_file(path: str | Path) -> str:

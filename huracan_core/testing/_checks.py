@@ -24,6 +24,7 @@ from huracan_core._spec import ComponentSpec
 from huracan_core._vocab import REGIMES
 from huracan_core.causality import check_causality
 from huracan_core.interfaces import BaseComponent, check_is_fitted
+from huracan_core.registry._artifacts import PICKLE_SUFFIXES, looks_like_pickle
 from huracan_core.testing._data import make_feature_frame, make_market_frame
 
 __all__ = ["HEAVY_MODULES", "TinyLinearLearner", "checks_for"]
@@ -46,7 +47,6 @@ HEAVY_MODULES = (
 )
 """Modules a plugin's entry-point module must not import (discovery stays fast)."""
 
-_PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".pt", ".pth")
 _SUPERVISED = ("regression", "classification")
 
 
@@ -239,8 +239,9 @@ def _pickle_files(folder: Path) -> list[str]:
     for path in folder.rglob("*"):
         if not path.is_file():
             continue
-        head = path.read_bytes()[:2]
-        if path.suffix in _PICKLE_SUFFIXES or (len(head) == 2 and head[0] == 0x80 and head[1] in range(2, 6)):
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+        if path.suffix.lower() in PICKLE_SUFFIXES or looks_like_pickle(head):
             found.append(path.name)
     return found
 

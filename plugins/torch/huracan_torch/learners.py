@@ -22,6 +22,7 @@ from torch import nn
 from huracan_core._errors import ArtifactError, DataContractError
 from huracan_core.data import validate_feature_frame
 from huracan_core.interfaces import BaseComponent, check_is_fitted
+from huracan_core.targets import Target
 from huracan_core.windowing import make_windows
 from huracan_torch.data import WindowDataset
 from huracan_torch.networks import build_network
@@ -121,7 +122,7 @@ class TorchLearnerBase(BaseComponent):
     def _align_target(self, X: Any, y: Any) -> tuple[np.ndarray, Any]:
         """Target values aligned to X's rows (NaN where missing) and per-row label_end when known."""
         label_end = None
-        if hasattr(y, "values") and hasattr(y, "label_end") and isinstance(y.values, pd.Series):  # a core Target
+        if isinstance(y, Target):
             label_end, y = y.label_end, y.values
         if isinstance(y, pd.DataFrame):
             if y.shape[1] != 1:

@@ -28,6 +28,7 @@ import pandas as pd
 import torch
 
 from huracan_core.interfaces import BaseComponent
+from huracan_core.targets import Target
 from huracan_torch._loop import LoopConfig, chronological_split, resolve_device, run_loop
 
 __all__ = ["TorchDDPTrainer", "TorchLocalTrainer", "state_sha256"]
@@ -254,7 +255,7 @@ class TorchDDPTrainer(_TorchTrainerBase):
     def train(self, learner: Any, X: Any, y: Any = None, *, X_val: Any = None, y_val: Any = None) -> Any:
         _check_trainable(learner, "torch_ddp")
         # a core Target ships as its values (a timestamp-indexed Series) to the worker processes
-        y, y_val = (getattr(v, "values", v) if hasattr(v, "label_end") else v for v in (y, y_val))
+        y, y_val = (v.values if isinstance(v, Target) else v for v in (y, y_val))
         if "RANK" in os.environ and "WORLD_SIZE" in os.environ:
             return self._train_in_process(learner, X, y, X_val, y_val)
         return self._launch(learner, X, y, X_val, y_val)
